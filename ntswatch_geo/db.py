@@ -1,0 +1,106 @@
+"""DuckDB connection, the spatial extension from its wheel, schema migrations, named queries."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import duckdb_extension_spatial
+
+from .config import PROJECT_ROOT, settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+QUERIES_DIR = PROJECT_ROOT / "queries"
+
+
+def spatial_extension_path() -> Path:
+    """The spatial extension file shipped inside the duckdb-extension-spatial wheel."""
+    base = Path(duckdb_extension_spatial.__file__).resolve().parent / "extensions"
+    path = base / f"v{duckdb.__version__}" / "spatial.duckdb_extension"
+    if not path.exists():
+        found = sorted(base.glob("v*/spatial.duckdb_extension"))
+        raise RuntimeError(
+            f"duckdb {duckdb.__version__} needs duckdb-extension-spatial=={duckdb.__version__}; "
+            f"the installed wheel ships {[p.parent.name for p in found]}"
+        )
+    return path
+
+
+def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
+    """Load the spatial extension from the wheel's file; never download it."""
+    con.execute("SET autoinstall_known_extensions = false")
+    con.execute("SET autoload_known_extensions = false")
+    con.execute(f"LOAD '{spatial_extension_path().as_posix()}'")
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the project's DuckDB file (default from NTSWATCH_DB) with spatial loaded and schema migrated.
+
+    `path=":memory:"` gives an in-memory database.
+    """
+    target = str(path) if path is not None else str(settings().db_path)
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(target, read_only=read_only)
+    load_spatial(con)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _migrations() -> list[tuple[int, Path]]:
+    out = []
+    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = re.match(r"(\d+)_", p.name)
+        if m:
+            out.append((int(m.group(1)), p))
+    return out
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply the migrations not yet applied, each in its own transaction. Returns the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    for version, path in _migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, path.stem])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+@lru_cache(maxsize=None)
+def query_text(name: str) -> str:
+    """The text of `queries/<name>.sql`."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"query name {name!r}: only lowercase letters, digits and _ are allowed")
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.exists():
+        raise KeyError(f"no query named {name!r} in {QUERIES_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None):
+    """Run a named query with bound `$name` parameters; returns the DuckDB relation result."""
+    return con.execute(query_text(name), params or {})
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a table of that name exists in the main schema."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+            [name],
+        ).fetchone()[0]
+    )
