@@ -47,11 +47,11 @@ def read_layer(folder: Path, name: str) -> gpd.GeoDataFrame:
         gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for truncated/corrupt files
         raise InputError(f"{path}: cannot be read as GeoJSON ({str(exc).splitlines()[0][:200]})") from exc
+    if len(gdf) != spec.features:
+        raise InputError(f"{path}: {len(gdf)} features, expected {spec.features} (truncated or wrong file?)")
     missing = [f for f in spec.fields if f not in gdf.columns]
     if missing:
         raise InputError(f"{path}: missing columns {', '.join(missing)}; expected {', '.join(spec.fields)}")
-    if len(gdf) != spec.features:
-        raise InputError(f"{path}: {len(gdf)} features, expected {spec.features} (truncated or wrong file?)")
     if gdf.geometry.isna().any() or gdf.geometry.is_empty.any():
         raise InputError(f"{path}: {int((gdf.geometry.isna() | gdf.geometry.is_empty).sum())} features without geometry")
     if gdf.crs is None:

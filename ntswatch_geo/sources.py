@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .progress import PoochRichBar
 
 _SOMPOBCH = "https://raw.githubusercontent.com/Sompobch/thailand-geojson-topojson/1f2aca6041f8726a8ae844ef45bdb3449ad9d78c"
 _NIPNDRI = "https://raw.githubusercontent.com/nipndri/mapjsfiles/c20978328280b47d926d047c3130443bdaebc197"
@@ -75,19 +76,24 @@ def download_boundaries(folder: Path, base_url: str | None = None, progress: boo
     import pooch
     import requests
 
+    pooch.get_logger().setLevel("WARNING")  # our own progress bar says what is downloading
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for f in BOUNDARY_FILES.values():
         url = f"{base_url.rstrip('/')}/{f.name}" if base_url else f.url
+        bar = PoochRichBar(f.name) if progress else False
         try:
             path = pooch.retrieve(url, known_hash=f"sha256:{f.sha256}", fname=f.name, path=folder,
-                                  progressbar=progress)
+                                  downloader=pooch.HTTPDownloader(progressbar=bar, timeout=60))
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             raise InputError(NO_NETWORK_HELP.format(dir=folder) + f" ({type(exc).__name__} for {url})") from exc
         except requests.exceptions.HTTPError as exc:
             raise InputError(f"{url}: download failed ({exc}); " + NO_NETWORK_HELP.format(dir=folder)) from exc
         except ValueError as exc:  # pooch: hash mismatch
             raise InputError(f"{url}: {exc}") from exc
+        finally:
+            if bar:
+                bar.close()
         out.append(Path(path))
     return out
 

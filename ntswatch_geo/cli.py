@@ -1,0 +1,199 @@
+"""The `ntswatch` command.
+
+Exit codes: 0 success, 2 bad input (one line naming the file and the problem; the database is left
+untouched), 1 anything unexpected.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from .config import settings
+from .errors import InputError
+from .progress import console, steps
+
+app = typer.Typer(help="NTS-Mekong Watch Geo: border-crime reports on real district boundaries.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+
+DbOption = typer.Option(None, "--db", help="DuckDB file (default: $NTSWATCH_DB or data/ntswatch.duckdb).")
+
+
+def _fail(exc: InputError) -> None:
+    console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _db_path(db: Optional[Path]) -> Path:
+    return db.absolute() if db else settings().db_path
+
+
+@app.command()
+def init(
+    db: Optional[Path] = DbOption,
+    mirror: Optional[str] = typer.Option(
+        None, envvar="NTSWATCH_BOUNDARIES_MIRROR",
+        help="Download the boundary files from this base URL instead of their pinned public copies "
+             "(same file names and bytes; checked by SHA-256). Only used when the files are missing."),
+    if_missing: bool = typer.Option(False, "--if-missing",
+                                    help="Do nothing when the database already holds the geography."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Load the real boundaries into DuckDB: provinces, districts with DOPA codes, border facts,
+    Lao and Cambodian neighbour districts, parallel areas, MWCC sites and border crossings.
+
+    Reads the five files from $NTSWATCH_BOUNDARIES_DIR; when that is not set and data/boundaries/ is empty,
+    downloads them. Idempotent: running it twice gives the same database; reports are kept.
+    """
+    from .geography import build_geography, write_geography
+    from .sources import resolve_boundaries_dir
+    from .db import connect
+
+    s = settings()
+    target = _db_path(db)
+    if if_missing and _count(target, "districts") > 0:
+        console.print(f"[green]ok[/] {target} already holds the geography (run without --if-missing to rebuild)",
+                      highlight=False)
+        return
+    try:
+        folder = resolve_boundaries_dir(s.boundaries_dir, s.boundaries_dir_explicit, base_url=mirror,
+                                        progress=not quiet)
+        with steps(not quiet) as step:
+            step("reading boundaries and computing border facts", 0.0)
+            geo = build_geography(folder, s.data_dir)
+            step("writing the geography to DuckDB", 0.0)
+            con = connect(target)
+            write_geography(con, geo)
+            con.close()
+    except InputError as exc:
+        _fail(exc)
+    f = geo.facts
+    console.print(
+        f"[green]ok[/] {target}: {len(geo.b.provinces)} provinces, {len(geo.b.districts)} districts "
+        f"({int(geo.b.districts['geom_fixed'].sum())} geometries repaired), "
+        f"{int(f['is_border'].sum())} border districts, {len(geo.parallel)} parallel-area pairs, "
+        f"{len(geo.mwcc)} named MWCC sites ({geo.mwcc_not_public} not public), {len(geo.crossings)} crossings",
+        highlight=False)
+
+
+@app.command()
+def demo(
+    reports: int = typer.Option(200_000, "--reports", "-n", min=0, max=20_000_000,
+                                help="Number of background synthetic reports to generate."),
+    seed: int = typer.Option(42, "--seed", help="Random seed: the same seed and scenario give the same rows."),
+    scenario: Optional[Path] = typer.Option(
+        None, "--scenario", help="Scenario TOML with base rates and planted signals "
+                                 "(default: data/scenarios/default.toml; see data/scenarios/README.md)."),
+    end_date: Optional[str] = typer.Option(None, "--end-date", help="Last day of generated data, YYYY-MM-DD "
+                                                                    "(default: today)."),
+    no_scenario: bool = typer.Option(False, "--no-scenario", help="Background only, no planted signals."),
+    keep_existing: bool = typer.Option(False, "--keep-existing",
+                                       help="Add to existing synthetic reports instead of replacing them."),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when the database already has reports."),
+    db: Optional[Path] = DbOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Generate synthetic reports (marked is_synthetic) from a documented, seeded model.
+
+    Needs `ntswatch init` first. Replaces earlier synthetic reports unless --keep-existing; never touches
+    real reports.
+    """
+    from . import scenario as scen
+    from . import synth
+    from .db import connect, table_exists
+    from .dbinfo import clear_synthetic
+
+    s = settings()
+    target = _db_path(db)
+    if if_empty and _count(target, "reports") > 0:
+        console.print(f"[green]ok[/] {target} already has reports (run without --if-empty to regenerate)",
+                      highlight=False)
+        return
+    try:
+        end = _parse_date(end_date, "--end-date") if end_date else None
+        if not target.exists():
+            raise InputError(f"{target}: no database; run `ntswatch init` first")
+        con = connect(target)
+        if not table_exists(con, "districts") or con.execute("SELECT count(*) FROM districts").fetchone()[0] == 0:
+            raise InputError(f"{target}: no districts; run `ntswatch init` first")
+        sc = None
+        if not no_scenario:
+            path = scenario or (s.data_dir / "scenarios" / "default.toml")
+            sc = scen.load_scenario(path)
+            scen.validate(sc, con)
+        with steps(not quiet) as step:
+            if not keep_existing:
+                step("removing earlier synthetic reports", 0.0)
+                clear_synthetic(con)
+            result = synth.generate(con, reports, seed, scenario=sc, end_date=end, progress=step)
+        con.close()
+    except InputError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/] {target}: {result.summary()}", highlight=False)
+
+
+def _count(target: Path, table: str) -> int:
+    """Rows in `table`, or 0 when the database or the table does not exist."""
+    from .db import connect, table_exists
+
+    if not target.exists():
+        return 0
+    con = connect(target, read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table_exists(con, table) else 0
+    finally:
+        con.close()
+
+
+def _parse_date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{option}: {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-09-30") from None
+
+
+@app.command()
+def info(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    db: Optional[Path] = DbOption,
+) -> None:
+    """Print what the database holds: counts by table, report date range, synthetic share."""
+    from .db import connect
+    from .dbinfo import database_info
+
+    target = _db_path(db)
+    try:
+        if not target.exists():
+            raise InputError(f"{target}: no database; run `ntswatch init` first")
+        con = connect(target, read_only=True)
+        data = database_info(con)
+        con.close()
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps({"database": str(target), **data}, ensure_ascii=False, indent=2))
+        return
+    t = Table(title=f"{target}")
+    t.add_column("what")
+    t.add_column("count", justify="right")
+    for k, v in data["counts"].items():
+        t.add_row(k.replace("_", " "), f"{v:,}")
+    console.print(t)
+    r, m = data["reports"], data["mwcc"]
+    console.print(f"reports {r['total']:,} from {r['first_date']} to {r['last_date']}, "
+                  f"synthetic share {r['synthetic_share']:.1%}", highlight=False)
+    console.print(f"MWCC programme: {m['programme_districts']} districts, {m['named']} named in public sources, "
+                  f"{m['not_public']} not public", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
