@@ -13,7 +13,7 @@ touch a boundary segment is marked "dirty". A clean cell contains no boundary at
 all, so it lies wholly inside or wholly outside every polygon, and one exact
 point test at its centre labels all of it. Clean cells are grouped into quadtree
 nodes (up to 64 x 64 cells) so only one centre test per node is needed. The
-labels are painted into a dense int32 lookup table.
+labels are painted into a dense int16 lookup table (about 40 MB for Thailand).
 
 `locate` is then a vectorised array gather; only points that fall in dirty cells
 are tested exactly with ``shapely.contains_xy`` against that cell's short,
@@ -36,6 +36,10 @@ import shapely
 _MARGIN = 1e-6
 # Samples per cell length along each boundary segment (Chebyshev spacing <= 1/4 cell).
 _SAMPLES_PER_CELL = 4
+# Largest lookup grid (int16 table: 400 MB); Thailand at 0.0025 deg is ~20 M cells.
+_MAX_CELLS = 200_000_000
+# Boundary samples / centre points processed at once while building (bounds memory).
+_CHUNK = 1 << 18
 # Lookup-table value of a cell that needs an exact test.
 _AMBIGUOUS = -1
 
@@ -98,17 +102,21 @@ class DistrictLocator:
         if max_block < 1 or max_block & (max_block - 1):
             raise ValueError("max_block must be a power of two")
         n = len(self._geoms)
-        if n >= np.iinfo(np.int32).max // 2:
-            raise ValueError("too many polygons")
+        if not 0 < n < np.iinfo(np.int32).max // 2:
+            raise ValueError(f"need between 1 and 2**30 polygons, got {n}")
         shapely.prepare(self._geoms)
         self._n = n
         # codes with a trailing None: index n means "no district"
         self._codes = np.empty(n + 1, dtype=object)
         self._codes[:n] = list(codes)
         self._grid = _Grid.covering(shapely.total_bounds(self._geoms), cell_deg, max_block)
+        if self._grid.nx * self._grid.ny > _MAX_CELLS:
+            raise ValueError(f"{self._grid.nx} x {self._grid.ny} cells is too many; use a larger cell_deg")
 
         cell_ids, cell_polys = _boundary_cells(self._geoms, self._grid)
+        self._tree = shapely.STRtree(self._geoms)  # only needed while building
         self._build_table(cell_ids, cell_polys, max_block)
+        del self._tree
 
     @classmethod
     def from_connection(cls, con) -> DistrictLocator:
@@ -155,17 +163,13 @@ class DistrictLocator:
 
     def _containing_pairs(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(point index, polygon index) pairs with the point in the polygon's interior."""
-        if len(lon) == 0:
-            return np.empty(0, np.intp), np.empty(0, np.intp)
-        tree = self._tree()
-        pi, gi = tree.query(shapely.points(lon, lat))  # bounding-box candidates
-        hit = shapely.contains_xy(self._geoms[gi], lon[pi], lat[pi])
-        return pi[hit], gi[hit]
-
-    def _tree(self) -> shapely.STRtree:
-        if not hasattr(self, "_strtree"):
-            self._strtree = shapely.STRtree(self._geoms)
-        return self._strtree
+        pairs = [(np.empty(0, np.intp), np.empty(0, np.intp))]
+        for lo in range(0, len(lon), _CHUNK):  # chunks bound the memory of GEOS points
+            pi, gi = self._tree.query(shapely.points(lon[lo : lo + _CHUNK], lat[lo : lo + _CHUNK]))
+            pi += lo
+            hit = shapely.contains_xy(self._geoms[gi], lon[pi], lat[pi])
+            pairs.append((pi[hit], gi[hit]))
+        return tuple(np.concatenate(p) for p in zip(*pairs))
 
     def _dirty_candidates(self, dirty_ids, cell_ids, cell_polys):
         """Per dirty cell: a fixed label (or n) and a sorted candidate list (CSR).
@@ -212,8 +216,8 @@ class DistrictLocator:
     def locate(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Code of the district whose interior contains each point, or None.
 
-        `lon` and `lat` are same-length float arrays (WGS84 degrees). Returns an object
-        array of codes; None for points outside every district, exactly on a boundary,
+        `lon` and `lat` are same-shape float arrays (WGS84 degrees). Returns an object
+        array of codes, same shape; None for points outside every district, exactly on a boundary,
         or with NaN coordinates. Overlaps resolve to the lowest input index.
         """
         return self._codes[self.locate_index(lon, lat)]
@@ -224,6 +228,7 @@ class DistrictLocator:
         lat = np.asarray(lat, dtype=np.float64)
         if lon.shape != lat.shape:
             raise ValueError("lon and lat must have the same shape")
+        shape = lon.shape
         lon, lat = lon.ravel(), lat.ravel()
         cells = self._cells(lon, lat)
         labels = self._table[cells]
@@ -232,7 +237,7 @@ class DistrictLocator:
         if len(amb):
             amb_ids = self._amb_rank(cells[amb])
             labels[amb] = self._resolve(amb_ids, lon[amb], lat[amb])
-        return labels
+        return labels.reshape(shape)
 
     def _cells(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """Flat cell index of each point; the extra last slot for points off the grid."""
@@ -241,7 +246,7 @@ class DistrictLocator:
         off = ~((fx >= 0) & (fx < g.nx) & (fy >= 0) & (fy < g.ny))  # NaN -> off
         fx[off] = 0
         fy[off] = 0
-        flat = fy.astype(np.intp)
+        flat = fy.astype(np.intp)  # truncation == floor, as fx, fy >= 0
         flat *= g.nx
         flat += fx.astype(np.intp)
         flat[off] = g.nx * g.ny
@@ -303,8 +308,24 @@ def _boundary_cells(geoms: np.ndarray, grid: _Grid) -> tuple[np.ndarray, np.ndar
 
     Conservative: each segment is sampled at most 1/4 cell apart (Chebyshev), so every
     segment point is within 1/8 cell of a sample; each sample marks every cell meeting
-    the square of half-size 1/8 + margin around it.
+    the square of half-size 1/8 + margin around it. Done in chunks to bound memory.
     """
+    u0, v0, du, dv, poly = _segments(geoms, grid)
+    steps = np.maximum(np.ceil(np.maximum(np.abs(du), np.abs(dv)) * _SAMPLES_PER_CELL), 1)
+    steps = steps.astype(np.intp)
+    n1 = len(geoms) + 1
+    ends = np.cumsum(steps + 1)
+    cuts = np.searchsorted(ends, np.arange(_CHUNK, ends[-1], _CHUNK))
+    keys = []
+    for sl in map(slice, np.r_[0, cuts], np.r_[cuts, len(steps)]):
+        ids = _sample_cells(u0[sl], v0[sl], du[sl], dv[sl], steps[sl], grid.nx)
+        keys.append(np.unique(ids[0] * n1 + poly[sl][ids[1]]))
+    keys = np.unique(np.concatenate(keys))
+    return keys // n1, keys % n1
+
+
+def _segments(geoms: np.ndarray, grid: _Grid):
+    """All ring segments in grid units: start (u0, v0), delta (du, dv) and polygon index."""
     parts, part_poly = shapely.get_parts(geoms, return_index=True)
     if not np.all(shapely.get_type_id(parts) == shapely.GeometryType.POLYGON):
         raise ValueError("geometries must be Polygons or MultiPolygons")
@@ -312,26 +333,25 @@ def _boundary_cells(geoms: np.ndarray, grid: _Grid) -> tuple[np.ndarray, np.ndar
     xy, ring = shapely.get_coordinates(rings, return_index=True)
     u, v = grid.to_grid(xy[:, 0], xy[:, 1])
     seg = np.flatnonzero(ring[:-1] == ring[1:])  # segment k joins vertices k and k+1
-    seg_poly = part_poly[ring_part[ring[seg]]]
-    du, dv = u[seg + 1] - u[seg], v[seg + 1] - v[seg]
-    steps = np.maximum(np.ceil(np.maximum(np.abs(du), np.abs(dv)) * _SAMPLES_PER_CELL), 1).astype(np.intp)
+    poly = part_poly[ring_part[ring[seg]]]
+    return u[seg], v[seg], u[seg + 1] - u[seg], v[seg + 1] - v[seg], poly
 
-    # samples t = k / steps, k = 0..steps, for every segment
+
+def _sample_cells(u0, v0, du, dv, steps, nx: int) -> tuple[np.ndarray, np.ndarray]:
+    """(cell id, segment position) of every cell near samples t = k/steps, k = 0..steps."""
     per = steps + 1
-    s = np.repeat(np.arange(len(seg)), per)
-    k = np.arange(len(s)) - np.repeat(np.cumsum(per) - per, per)
-    t = k / steps[s]
-    su, sv = u[seg][s] + t * du[s], v[seg][s] + t * dv[s]
-    del k, t
-
+    s = np.repeat(np.arange(len(steps)), per)
+    t = (np.arange(len(s)) - np.repeat(np.cumsum(per) - per, per)) / steps[s]
+    su, sv = u0[s] + t * du[s], v0[s] + t * dv[s]
     half = 0.5 / _SAMPLES_PER_CELL + _MARGIN
-    n1 = len(geoms) + 1
-    keys = []
-    for cy in (np.floor(sv - half), np.floor(sv + half)):
-        for cx in (np.floor(su - half), np.floor(su + half)):
-            keys.append((cy.astype(np.int64) * grid.nx + cx.astype(np.int64)) * n1 + seg_poly[s])
-    keys = np.unique(np.concatenate(keys))
-    return keys // n1, keys % n1
+    lx, hx = np.floor(su - half).astype(np.int64), np.floor(su + half).astype(np.int64)
+    ly, hy = np.floor(sv - half).astype(np.int64), np.floor(sv + half).astype(np.int64)
+    # the square spans one cell, or two in x and/or y: add the extra corners only there
+    ex, ey = hx != lx, hy != ly
+    both = ex & ey
+    cy = np.concatenate([ly, ly[ex], hy[ey], hy[both]])
+    cx = np.concatenate([lx, hx[ex], lx[ey], hx[both]])
+    return cy * nx + cx, np.concatenate([s, s[ex], s[ey], s[both]])
 
 
 def _clean_nodes(dirty: np.ndarray, max_block: int):
