@@ -90,7 +90,7 @@ def demo(
         None, "--scenario", help="Scenario TOML with base rates and planted signals "
                                  "(default: data/scenarios/default.toml; see data/scenarios/README.md)."),
     end_date: Optional[str] = typer.Option(None, "--end-date", help="Last day of generated data, YYYY-MM-DD "
-                                                                    "(default: today)."),
+                                                                    "(default: yesterday)."),
     no_scenario: bool = typer.Option(False, "--no-scenario", help="Background only, no planted signals."),
     keep_existing: bool = typer.Option(False, "--keep-existing",
                                        help="Add to existing synthetic reports instead of replacing them."),
@@ -125,7 +125,7 @@ def demo(
         if not no_scenario:
             path = scenario or (s.data_dir / "scenarios" / "default.toml")
             sc = scen.load_scenario(path)
-            scen.validate(sc, con)
+            sc = scen.validate(sc, con, end_date=end)
         with steps(not quiet) as step:
             if not keep_existing:
                 step("removing earlier synthetic reports", 0.0)

@@ -35,6 +35,7 @@ def clear_synthetic(con) -> int:
     try:
         n = con.execute("SELECT count(*) FROM reports WHERE is_synthetic").fetchone()[0]
         con.execute("DELETE FROM reports WHERE is_synthetic")
+        con.execute("DELETE FROM planted_reports")
         con.execute("DELETE FROM planted_signals")
         con.execute("DELETE FROM synth_runs")
         con.execute("COMMIT")

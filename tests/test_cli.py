@@ -142,3 +142,37 @@ def test_info_json_reports_the_geography_counts(geo_db):
 def test_info_without_a_database_exits_2(tmp_path):
     res = invoke("info", "--db", str(tmp_path / "none.duckdb"))
     assert res.exit_code == 2 and "run `ntswatch init` first" in res.output
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scenarios"
+
+
+def test_demo_writes_synthetic_reports_and_info_shows_their_share(geo_db):
+    res = invoke("demo", "--db", str(geo_db), "--reports", "3000", "--seed", "1", "--end-date", "2026-10-31", "-q")
+    assert res.exit_code == 0, res.output
+    data = json.loads(invoke("info", "--json", "--db", str(geo_db)).stdout)
+    assert data["reports"]["total"] > 3000 and data["reports"]["synthetic_share"] == 1.0
+    assert data["reports"]["first_date"] >= "2023-01-01" and data["reports"]["last_date"] <= "2026-10-31"
+
+
+def test_demo_twice_replaces_the_earlier_synthetic_reports(geo_db):
+    args = ["demo", "--db", str(geo_db), "--reports", "2000", "--seed", "3", "--end-date", "2026-10-31", "-q"]
+    invoke(*args)
+    first = json.loads(invoke("info", "--json", "--db", str(geo_db)).stdout)["reports"]["total"]
+    assert invoke(*args).exit_code == 0
+    assert json.loads(invoke("info", "--json", "--db", str(geo_db)).stdout)["reports"]["total"] == first
+
+
+def test_demo_with_an_unknown_district_in_the_scenario_exits_2_and_leaves_the_database_untouched(existing_db):
+    db, before = existing_db
+    bad = FIXTURES / "bad_unknown_district.toml"
+    res = invoke("demo", "--db", str(db), "--reports", "100", "--scenario", str(bad), "-q")
+    assert res.exit_code == 2, res.output
+    lines = [l for l in res.output.splitlines() if l.strip()]
+    assert len(lines) == 1 and "bad_unknown_district.toml" in lines[0] and "district" in lines[0]
+    assert digest(db) == before
+
+
+def test_demo_before_init_says_to_run_init(tmp_path):
+    res = invoke("demo", "--db", str(tmp_path / "none.duckdb"), "--reports", "10", "-q")
+    assert res.exit_code == 2 and "ntswatch init" in res.output
