@@ -56,9 +56,7 @@ def init(
 
     s = settings()
     target = _db_path(db)
-    if if_missing and _count(target, "districts") > 0:
-        console.print(f"[green]ok[/] {target} already holds the geography (run without --if-missing to rebuild)",
-                      highlight=False)
+    if if_missing and _already(target, "districts", "holds the geography (run without --if-missing to rebuild)"):
         return
     try:
         folder = resolve_boundaries_dir(s.boundaries_dir, s.boundaries_dir_explicit, base_url=mirror,
@@ -110,9 +108,7 @@ def demo(
 
     s = settings()
     target = _db_path(db)
-    if if_empty and _count(target, "reports") > 0:
-        console.print(f"[green]ok[/] {target} already has reports (run without --if-empty to regenerate)",
-                      highlight=False)
+    if if_empty and _already(target, "reports", "has reports (run without --if-empty to regenerate)"):
         return
     try:
         end = _parse_date(end_date, "--end-date") if end_date else None
@@ -148,6 +144,14 @@ def _count(target: Path, table: str) -> int:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table_exists(con, table) else 0
     finally:
         con.close()
+
+
+def _already(target: Path, table: str, what: str) -> bool:
+    """True (and says so) when `table` already has rows."""
+    if _count(target, table) == 0:
+        return False
+    console.print(f"[green]ok[/] {target} already {what}", highlight=False)
+    return True
 
 
 def _parse_date(text: str, option: str) -> dt.date:
