@@ -195,6 +195,145 @@ def info(
                   f"{m['not_public']} not public", highlight=False)
 
 
+# -- ntswatch users: accounts for the embedded password sign-in (ntswatch_geo.auth) -------------------------
+
+users_app = typer.Typer(help="Accounts and roles in the users file ($NTSWATCH_USERS or data/users.toml).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _geo_con(db: Optional[Path]):
+    """A read-only connection for checking province/district codes, or None when there is no usable database."""
+    from .db import connect, table_exists
+
+    target = _db_path(db)
+    if not target.exists():
+        return None
+    try:
+        con = connect(target, read_only=True)
+    except Exception as exc:  # e.g. the running app holds the file open for writing
+        console.print(f"[yellow]warning:[/] {target}: cannot open ({str(exc).splitlines()[0]}); "
+                      "province and district codes are checked for their form only", highlight=False)
+        return None
+    if not table_exists(con, "districts"):
+        con.close()
+        return None
+    return con
+
+
+@users_app.command("add")
+def users_add(
+    username: str = typer.Argument(..., help="3-32 characters: lowercase letters, digits, '.', '_', '-'."),
+    role: str = typer.Option(..., "--role", help="analyst, governor, district_officer, planner or admin."),
+    province: Optional[str] = typer.Option(None, "--province", help="Governor: 2-digit DOPA province code."),
+    district: Optional[str] = typer.Option(None, "--district",
+                                           help="District officer: 4-digit DOPA district code."),
+    name: Optional[str] = typer.Option(None, "--name", help="Display name (default: the username)."),
+    email: Optional[str] = typer.Option(None, "--email", help="Email the OIDC provider reports for this person."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from one line of stdin."),
+    no_password: bool = typer.Option(False, "--no-password",
+                                     help="No password: the account signs in through OIDC only (needs --email)."),
+    db: Optional[Path] = DbOption,
+) -> None:
+    """Add a user. The password (at least 10 characters) is asked twice unless --password-stdin."""
+    import sys
+
+    from .auth import UserStore
+
+    store = UserStore()
+    con = _geo_con(db)
+    try:
+        store.validate(username, role, province, district, email, con)
+        if no_password:
+            password = None
+        elif password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        user = store.add(username, password, role, display_name=name, province_code=province,
+                         district_code=district, email=email, con=con)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        if con is not None:
+            con.close()
+    console.print(f"[green]ok[/] {store.path}: added {user.username} ({user.role}"
+                  f"{', province ' + user.province_code if user.province_code else ''}"
+                  f"{', district ' + user.district_code if user.district_code else ''})", highlight=False)
+
+
+@users_app.command("list")
+def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
+    """List the users: username, name, role, province, district, email, created (never the password hash)."""
+    from rich.markup import escape
+
+    from .auth import UserStore
+
+    store = UserStore()
+    try:
+        users = store.list()
+    except InputError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps([u.public_dict() for u in users], ensure_ascii=False, indent=2))
+        return
+    if not users:
+        console.print(f"no users in {store.path}; add one with `ntswatch users add` or `ntswatch users demo`",
+                      highlight=False)
+        return
+    from rich import box
+
+    t = Table(title=str(store.path), box=box.SIMPLE_HEAD)
+    for col in ("username", "name", "role", "prov", "dist", "email", "created"):
+        t.add_column(col, no_wrap=col not in ("name", "email"))
+    for u in users:
+        t.add_row(*(escape(v or "") for v in (u.username, u.display_name, u.role, u.province_code,
+                                               u.district_code, u.email, u.created_at[:10])))
+    console.print(t)
+
+
+@users_app.command("remove")
+def users_remove(username: str = typer.Argument(..., help="The user to remove.")) -> None:
+    """Remove a user from the users file."""
+    from .auth import UserStore
+
+    store = UserStore()
+    try:
+        store.remove(username)
+    except InputError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/] {store.path}: removed {username}", highlight=False)
+
+
+@users_app.command("demo")
+def users_demo(db: Optional[Path] = DbOption) -> None:
+    """Create the five demo accounts (demo-analyst, -governor, -officer, -planner, -admin) when missing, with random passwords printed once. Existing accounts are left as they are."""
+    from .auth import UserStore, create_demo_users
+
+    store = UserStore()
+    con = _geo_con(db)
+    try:
+        rows = create_demo_users(store, con)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        if con is not None:
+            con.close()
+    t = Table(title=f"demo accounts in {store.path}")
+    t.add_column("username", no_wrap=True)
+    t.add_column("password", no_wrap=True)
+    t.add_column("role", no_wrap=True)
+    t.add_column("scope")
+    for username, password, role, scope in rows:
+        t.add_row(username, password or "(kept)", role, scope)
+    console.print(t)
+    if any(p for _, p, _, _ in rows):
+        console.print("Passwords are shown once only; note them now.", highlight=False)
+    if not all(p for _, p, _, _ in rows):
+        console.print("(kept): the account existed and keeps its password, which is not shown again; "
+                      "`ntswatch users remove NAME` then `ntswatch users demo` makes a new one.", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console script entry
     app()
 

@@ -91,9 +91,20 @@ def query_text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
+def query_params(name: str) -> frozenset[str]:
+    """The `$name` parameters a named query uses."""
+    return frozenset(re.findall(r"\$([a-z_][a-z0-9_]*)", query_text(name)))
+
+
 def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None):
-    """Run a named query with bound `$name` parameters; returns the DuckDB relation result."""
-    return con.execute(query_text(name), params or {})
+    """Run a named query with bound `$name` parameters (extra keys in `params` are ignored)."""
+    wanted = query_params(name)
+    given = params or {}
+    missing = wanted - given.keys()
+    if missing:
+        raise KeyError(f"query {name!r} needs parameters {sorted(missing)}")
+    return con.execute(query_text(name), {k: given[k] for k in wanted})
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

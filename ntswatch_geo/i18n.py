@@ -1,0 +1,102 @@
+"""Thai and English: one string catalogue per language, names, numbers and dates.
+
+Catalogues are `locales/th.toml` and `locales/en.toml` (flat keys; a test checks both have the same keys and
+the same {placeholders}). Thai mode shows Buddhist-era years (พ.ศ. = ค.ศ. + 543) and Thai month
+abbreviations; numbers use Arabic digits with thousands separators in both languages, as Thai government
+documents usually do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LANGS = ("th", "en")
+DEFAULT_LANG = "th"
+BE_OFFSET = 543
+TH_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """The flat key → text mapping of one language."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r}: allowed {', '.join(LANGS)}")
+    text = (LOCALES_DIR / f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def _flatten(d: dict, prefix: str = "") -> dict[str, str]:
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = str(v)
+    return out
+
+
+def t(key: str, lang: str, **kwargs) -> str:
+    """The text for `key` in `lang`, formatted with `kwargs`; the key itself if it is missing."""
+    text = catalogue(lang).get(key, key)
+    return text.format(**kwargs) if kwargs else text
+
+
+def fmt_int(n: int | float | None, lang: str = "en") -> str:
+    """1,234 (both languages); '–' for None."""
+    return "–" if n is None else f"{int(round(n)):,}"
+
+
+def fmt_float(x: float | None, lang: str = "en", digits: int = 1) -> str:
+    return "–" if x is None else f"{x:,.{digits}f}"
+
+
+def fmt_pct(x: float | None, lang: str = "en", digits: int = 0, signed: bool = False) -> str:
+    """A share or change as a percentage: 12% or +12%."""
+    if x is None:
+        return "–"
+    return f"{x * 100:+.{digits}f}%" if signed else f"{x * 100:.{digits}f}%"
+
+
+def year(y: int, lang: str) -> int:
+    """The year as shown: Buddhist era in Thai."""
+    return y + BE_OFFSET if lang == "th" else y
+
+
+def fmt_date(d: dt.date | None, lang: str) -> str:
+    """15 ม.ค. 2568 (Thai, Buddhist era) or 15 Jan 2025."""
+    if d is None:
+        return "–"
+    months = TH_MONTHS if lang == "th" else EN_MONTHS
+    return f"{d.day} {months[d.month - 1]} {year(d.year, lang)}"
+
+
+def fmt_month(d: dt.date, lang: str) -> str:
+    """ม.ค. 2568 or Jan 2025."""
+    months = TH_MONTHS if lang == "th" else EN_MONTHS
+    return f"{months[d.month - 1]} {year(d.year, lang)}"
+
+
+def fmt_period(d_from: dt.date, d_to: dt.date, lang: str) -> str:
+    return f"{fmt_date(d_from, lang)} – {fmt_date(d_to, lang)}"
+
+
+def pick(row, lang: str, stem: str = "name") -> str:
+    """row[f'{stem}_th'] or row[f'{stem}_en'] (mapping or attribute access)."""
+    key = f"{stem}_{lang}"
+    return row[key] if hasattr(row, "__getitem__") else getattr(row, key)
+
+
+def label(kind: str, key: str, lang: str) -> str:
+    """Label of a category or channel (from taxonomy) or of another coded value (catalogue `{kind}.{key}`)."""
+    from .taxonomy import CATEGORIES, CHANNELS
+
+    table = {"category": {k: (th, en) for k, th, en in CATEGORIES},
+             "channel": {k: (th, en) for k, th, en, _ in CHANNELS}}.get(kind)
+    if table is not None and key in table:
+        return table[key][0 if lang == "th" else 1]
+    return t(f"{kind}.{key}", lang)

@@ -1,0 +1,47 @@
+"""Cached calls into the package: results keyed by database, data version, filters and scope."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import overview
+from ..filters import FilterOptions, Filters, load_options
+from ..maps import MapGeometry, load_geometry
+from ..scope import Scope
+from .session import connection
+
+
+def data_version(con) -> tuple:
+    """Changes whenever reports are added or change status (cheap: one aggregate)."""
+    return con.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(version), 0) FROM reports").fetchone()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def options(_con, scope: Scope, version: tuple) -> FilterOptions:
+    return load_options(_con, scope)
+
+
+@st.cache_resource(show_spinner=False)
+def geometry(_con, db_key: str) -> MapGeometry:
+    return load_geometry(_con)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def overview_data(_con, f: Filters, scope: Scope, version: tuple) -> dict:
+    """Everything the Overview page draws, in one cached bundle."""
+    return {
+        "kpis": overview.kpis(_con, f, scope),
+        "channels": overview.by_channel(_con, f, scope),
+        "districts": overview.by_district(_con, f, scope),
+        "monthly": overview.monthly_by_category(_con, f, scope),
+        "synthetic": overview.synthetic_in_view(_con, f, scope),
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def synthetic_in_view(_con, f: Filters, scope: Scope, version: tuple) -> tuple[int, int]:
+    return overview.synthetic_in_view(_con, f, scope)
+
+
+def con_and_version():
+    con = connection()
+    return con, data_version(con)

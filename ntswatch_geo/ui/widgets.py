@@ -1,0 +1,29 @@
+"""Small pieces every page uses: the synthetic-data banner, the empty state, a colour legend."""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from ..i18n import fmt_int, t
+
+
+def synthetic_banner(synthetic: int, total: int, lang: str) -> None:
+    """A visible banner whenever synthetic reports are in view."""
+    if synthetic > 0:
+        st.warning(t("banner.synthetic", lang, n=fmt_int(synthetic), total=fmt_int(total)), icon="🧪")
+
+
+def empty_state(lang: str) -> None:
+    st.info(t("empty.no_reports", lang), icon="🔍")
+
+
+def legend(rows: list[tuple[tuple[int, int, int], str]], title: str) -> None:
+    """Colour boxes with their labels (labels escaped)."""
+    items = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
+        f'<span style="width:14px;height:14px;background:rgb{c};border:1px solid #999;'
+        f'display:inline-block;margin-right:4px"></span>{html.escape(text)}</span>'
+        for c, text in rows)
+    st.markdown(f'<div style="font-size:0.85rem"><b>{html.escape(title)}</b><br/>{items}</div>',
+                unsafe_allow_html=True)
