@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_REPORTS ?= 200000
 DEMO_SEED    ?= 42
 
-.PHONY: run test setup setup-test db clean-db
+.PHONY: run test setup db chromium clean-db
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,19 @@ setup: $(STAMP)
 db: setup
 	$(BIN)/ntswatch init --if-missing
 	$(BIN)/ntswatch demo --if-empty --reports $(DEMO_REPORTS) --seed $(DEMO_SEED)
+	$(BIN)/ntswatch users demo
 
+# The embedded demo opens signed in as demo-analyst (NTSWATCH_DEMO_AUTOLOGIN); never set it on a real server.
 run: db
-	$(BIN)/streamlit run app.py
+	NTSWATCH_DEMO_AUTOLOGIN=demo-analyst $(BIN)/streamlit run app.py
 
-test: setup
+# Browser tests drive Debian's chromium through playwright (its own browser download does not work offline).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+
+test: setup chromium
 	$(BIN)/python -m pytest -q -ra
 
 clean-db:
