@@ -17,6 +17,7 @@ from .taxonomy import CATEGORY_KEYS, CHANNEL_KEYS, STATUSES
 Q_FROM, Q_TO, Q_CAT, Q_PROV, Q_DIST, Q_MWCC, Q_CHAN, Q_STAT = "from", "to", "cat", "prov", "dist", "mwcc", "ch", "st"
 QUERY_KEYS = (Q_FROM, Q_TO, Q_CAT, Q_PROV, Q_DIST, Q_MWCC, Q_CHAN, Q_STAT)
 DEFAULT_DAYS = 365
+EARLIEST = dt.date(2015, 1, 1)  # the date pickers' lower bound (older events may come in by import)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class FilterOptions:
     provinces: tuple[str, ...]
     districts: tuple[str, ...]
     district_province: dict[str, str] = field(default_factory=dict)
+    min_date: dt.date = EARLIEST
+    max_date: dt.date = dt.date(2100, 1, 1)
     categories: tuple[str, ...] = tuple(CATEGORY_KEYS)
     channels: tuple[str, ...] = tuple(CHANNEL_KEYS)
     statuses: tuple[str, ...] = tuple(STATUSES)
@@ -93,7 +96,7 @@ class Notice:
 
     param: str
     value: str
-    reason: str  # 'not_allowed' | 'bad_date' | 'reversed_dates'
+    reason: str  # 'not_allowed' | 'bad_date' | 'out_of_range' | 'reversed_dates'
 
 
 def _codes(raw: str | None, allowed: tuple[str, ...], param: str, notices: list[Notice]) -> tuple[str, ...]:
@@ -110,22 +113,26 @@ def _codes(raw: str | None, allowed: tuple[str, ...], param: str, notices: list[
     return tuple(out)
 
 
-def _date(raw: str | None, param: str, notices: list[Notice]) -> dt.date | None:
+def _date(raw: str | None, param: str, opts: FilterOptions, notices: list[Notice]) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw.strip())
+        d = dt.date.fromisoformat(raw.strip())
     except ValueError:
         notices.append(Notice(param, raw[:40], "bad_date"))
         return None
+    if not opts.min_date <= d <= opts.max_date:
+        notices.append(Notice(param, raw[:40], "out_of_range"))
+        return None
+    return d
 
 
 def from_query(query: dict[str, str], opts: FilterOptions) -> tuple[Filters, list[Notice]]:
     """Filters from query-string values, checked against `opts`; bad values fall back to defaults."""
     notices: list[Notice] = []
     base = default_filters(opts)
-    d_from = _date(query.get(Q_FROM), Q_FROM, notices) or base.date_from
-    d_to = _date(query.get(Q_TO), Q_TO, notices) or base.date_to
+    d_from = _date(query.get(Q_FROM), Q_FROM, opts, notices) or base.date_from
+    d_to = _date(query.get(Q_TO), Q_TO, opts, notices) or base.date_to
     if d_from > d_to:
         notices.append(Notice(f"{Q_FROM}/{Q_TO}", f"{d_from}..{d_to}", "reversed_dates"))
         d_from, d_to = base.date_from, base.date_to
@@ -154,5 +161,6 @@ def load_options(con, scope: Scope, today: dt.date | None = None) -> FilterOptio
     last = last or today
     first = first or (last - dt.timedelta(days=DEFAULT_DAYS - 1))
     provinces = tuple(dict.fromkeys(r[3] for r in rows))
-    return FilterOptions(first_date=first, last_date=last, provinces=provinces,
+    return FilterOptions(first_date=first, last_date=last, min_date=min(first, EARLIEST), max_date=max(last, today),
+                         provinces=provinces,
                          districts=tuple(r[0] for r in rows), district_province={r[0]: r[3] for r in rows})

@@ -52,3 +52,44 @@ def geo_db(geo_db_template, tmp_path) -> Path:
     path = tmp_path / "ntswatch.duckdb"
     shutil.copy(geo_db_template, path)
     return path
+
+
+DEMO_END = __import__("datetime").date(2026, 10, 31)
+PASSWORD = "correct-horse-battery"
+ACCOUNTS = {  # username: (role, province, district)
+    "ana": ("analyst", None, None),
+    "gov27": ("governor", "27", None),
+    "gov23": ("governor", "23", None),
+    "off2706": ("district_officer", None, "2706"),
+    "plan": ("planner", None, None),
+    "root": ("admin", None, None),
+}
+
+
+@pytest.fixture(scope="session")
+def demo_db(geo_db_template, tmp_path_factory) -> Path:
+    """Geography plus 20,000 synthetic reports (seed 1, no planted signals), built once; read-only use."""
+    from ntswatch_geo.db import connect
+    from ntswatch_geo.synth import generate
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    shutil.copy(geo_db_template, path)
+    con = connect(path)
+    generate(con, 20_000, seed=1, scenario=None, end_date=DEMO_END)
+    con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory) -> Path:
+    """A users file with one account per role (password PASSWORD), cheap bcrypt rounds."""
+    from ntswatch_geo import auth
+
+    path = tmp_path_factory.mktemp("users") / "users.toml"
+    old = auth.BCRYPT_ROUNDS
+    auth.BCRYPT_ROUNDS = 4
+    store = auth.UserStore(path)
+    for name, (role, prov, dist) in ACCOUNTS.items():
+        store.add(name, PASSWORD, role, display_name=name, province_code=prov, district_code=dist)
+    auth.BCRYPT_ROUNDS = old
+    return path

@@ -1,7 +1,6 @@
 """The shared sidebar, written once: language, filters (kept in session state and the URL), the user box."""
 from __future__ import annotations
 
-import datetime as dt
 
 import streamlit as st
 
@@ -90,8 +89,8 @@ def filters(con, scope: Scope, lang: str, version: tuple) -> Filters:
     names = _names(con, opts)
     sb = st.sidebar
     sb.subheader(t("filters.title", lang))
-    sb.date_input(t("filters.dates", lang), key=W["dates"], min_value=opts.first_date - dt.timedelta(days=366),
-                  max_value=max(opts.last_date, dt.date.today()), format="DD/MM/YYYY")
+    sb.date_input(t("filters.dates", lang), key=W["dates"], min_value=opts.min_date, max_value=opts.max_date,
+                  format="DD/MM/YYYY")
     sb.caption(t("filters.data_range", lang, first=fmt_date(opts.first_date, lang),
                  last=fmt_date(opts.last_date, lang)))
     sb.multiselect(t("filters.categories", lang), opts.categories, key=W["cats"],
