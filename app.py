@@ -5,7 +5,7 @@ from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import Context, current_user, language
 
-st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="🛰️", layout="wide")
+st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon=":material/travel_explore:", layout="wide")
 
 lang = language()
 sidebar.language_switch()
@@ -13,13 +13,13 @@ user = current_user()
 st.session_state["ctx"] = Context(lang=lang, user=user)
 
 if user is None:
-    pages = [st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon="🔑", default=True)]
+    pages = [st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon=":material/login:", default=True)]
 else:
     pages = {
-        t("nav.explore", lang): [st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon="🗺️", default=True)],
+        t("nav.explore", lang): [st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/map:", default=True)],
     }
     if user.role == "admin":
-        pages[t("nav.admin", lang)] = [st.Page("app_pages/admin.py", title=t("nav.admin_page", lang), icon="⚙️")]
+        pages[t("nav.admin", lang)] = [st.Page("app_pages/admin.py", title=t("nav.admin_page", lang), icon=":material/settings:")]
 
 nav = st.navigation(pages)
 if user is not None:

@@ -24,10 +24,10 @@ c[0].metric(t("kpi.reports", lang), fmt_int(k.reports),
 c[1].metric(t("kpi.verified_share", lang), fmt_pct(k.verified_share, lang), help=t("kpi.verified_help", lang))
 c[2].metric(t("kpi.median_days", lang), fmt_float(k.median_days_to_verification, lang),
             help=t("kpi.median_days_help", lang))
-ch = d["channels"]
-c[3].metric(t("kpi.by_channel", lang), " · ".join(
-    f"{label('channel', r.channel, lang).split(' ')[0]} {fmt_int(r.reports)}" for r in ch.itertuples() if r.reports),
-    help=", ".join(f"{label('channel', r.channel, lang)}: {fmt_int(r.reports)}" for r in ch.itertuples()))
+with c[3]:
+    st.markdown(f"**{t('kpi.by_channel', lang)}**")
+    for r in d["channels"].itertuples():
+        st.markdown(f"{label('channel', r.channel, lang)}: **{fmt_int(r.reports)}**")
 
 left, right = st.columns([3, 2])
 with left:

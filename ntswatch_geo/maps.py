@@ -109,14 +109,14 @@ def district_layer(geom: MapGeometry, counts: pd.DataFrame, lang: str, selected:
                     t("map.tip_mwcc", lang) if row["mwcc"] else ""])
         props = {"code": code, "name": name, "tip": tip, "fill": [*colour_for(v, breaks), 200],
                  "line": [20, 20, 20, 255] if code in selected else [90, 90, 90, 160],
-                 "width": 3 if code in selected else 1}
+                 "width": 600 if code in selected else 50}
         feats.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
     layer = pdk.Layer(
         "GeoJsonLayer", id=LAYER_DISTRICTS, data={"type": "FeatureCollection", "features": feats},
         pickable=True, stroked=True, filled=True, auto_highlight=True,
         get_fill_color="properties.fill", get_line_color="properties.line",
-        get_line_width="properties.width", line_width_units="pixels",
-    )
+        get_line_width="properties.width", line_width_min_pixels=1, line_width_max_pixels=4,
+    )  # widths in metres: pydeck turns any string argument, "pixels" included, into an accessor
     return layer, breaks
 
 
@@ -154,15 +154,36 @@ def crossings_layer(geom: MapGeometry, lang: str) -> pdk.Layer:
                      "fill": [30, 30, 30, 60 if r.approximate else 230]})
     return pdk.Layer("ScatterplotLayer", id="crossings", data=rows, get_position=["lon", "lat"],
                      get_fill_color="fill", get_line_color=[0, 0, 0, 255], stroked=True,
-                     get_radius=5, radius_units="pixels", line_width_min_pixels=1.5, pickable=True)
+                     get_radius=1500, radius_min_pixels=4, radius_max_pixels=9,
+                     line_width_min_pixels=1.5, pickable=True)
+
+
+def view_for(geom: MapGeometry, codes) -> pdk.ViewState:
+    """A view framing the given border districts (all of them: the whole eastern border)."""
+    codes = set(codes)
+    pts = [c for f in geom.districts if f["properties"]["code"] in codes for c in _coords(f["geometry"])]
+    if not pts or len(codes) >= len(geom.districts):
+        return VIEW
+    xs, ys = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+    span = max(xs.max() - xs.min(), (ys.max() - ys.min()) * 1.4, 0.3)
+    zoom = float(np.clip(np.log2(360 / span) - 0.6, 4, 11))
+    return pdk.ViewState(latitude=float(ys.mean()), longitude=float(xs.mean()), zoom=zoom, min_zoom=4, max_zoom=12)
+
+
+def _coords(geometry: dict):
+    g = geometry["coordinates"]
+    while g and isinstance(g[0][0], list):
+        g = [c for part in g for c in part]
+    return g
 
 
 def overview_deck(geom: MapGeometry, counts: pd.DataFrame, lang: str,
                   selected: tuple[str, ...] = ()) -> tuple[pdk.Deck, np.ndarray]:
     """The Overview map: provinces, districts across the border, the border-district choropleth, crossings."""
     dl, breaks = district_layer(geom, counts, lang, selected)
+    view = view_for(geom, counts["code"] if len(counts) else [])
     deck = CompactDeck(layers=[*base_layers(geom, lang), dl, crossings_layer(geom, lang)],
-                    initial_view_state=VIEW, map_provider=None, map_style=None,
+                    initial_view_state=view, map_provider=None, map_style=None,
                     tooltip={"html": "{tip}", "style": {"fontFamily": "Noto Sans Thai, sans-serif",
                                                         "fontSize": "13px"}})
     return deck, breaks

@@ -63,3 +63,15 @@ def test_every_query_file_is_used_by_the_code():
                                                               *PROJECT_ROOT.glob("app_pages/*.py")])
     used = set(re.findall(r"""run_query\(\s*[a-z_]+,\s*["']([a-z0-9_]+)["']""", code))
     assert names == used, {"unused": names - used, "missing": used - names}
+
+
+def test_only_accessor_arguments_become_deck_expressions(geo_db):
+    # pydeck turns every string argument into an "@@=" expression; a unit such as "pixels" would break the layer
+    import json
+
+    con = connect(geo_db)
+    deck, _ = maps.overview_deck(maps.load_geometry(con), ov.by_district(con, F, Scope("analyst")), "en")
+    for layer in json.loads(deck.to_json())["layers"]:
+        for key, value in layer.items():
+            if isinstance(value, str) and value.startswith("@@="):
+                assert key.startswith("get"), (layer["id"], key, value)

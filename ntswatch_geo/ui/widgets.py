@@ -11,11 +11,11 @@ from ..i18n import fmt_int, t
 def synthetic_banner(synthetic: int, total: int, lang: str) -> None:
     """A visible banner whenever synthetic reports are in view."""
     if synthetic > 0:
-        st.warning(t("banner.synthetic", lang, n=fmt_int(synthetic), total=fmt_int(total)), icon="🧪")
+        st.warning(t("banner.synthetic", lang, n=fmt_int(synthetic), total=fmt_int(total)), icon=":material/science:")
 
 
 def empty_state(lang: str) -> None:
-    st.info(t("empty.no_reports", lang), icon="🔍")
+    st.info(t("empty.no_reports", lang), icon=":material/search_off:")
 
 
 def legend(rows: list[tuple[tuple[int, int, int], str]], title: str) -> None:
