@@ -5,7 +5,7 @@ from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import Context, current_user, language
 
-st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon=":material/travel_explore:", layout="wide")
+st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
 
 lang = language()
 sidebar.language_switch()
@@ -24,8 +24,9 @@ else:
 nav = st.navigation(pages)
 if user is not None:
     con, version = data.con_and_version()
-    f = sidebar.filters(con, user.scope(), lang, version)
+    if nav.url_path != "admin":  # the report pages share the filters; the admin page has none
+        f = sidebar.filters(con, user.scope(), lang, version)
+        widgets.synthetic_banner(*data.synthetic_in_view(con, f, user.scope(), version), lang)
+        sidebar.notices(lang)
     sidebar.user_box(user, lang)
-    widgets.synthetic_banner(*data.synthetic_in_view(con, f, user.scope(), version), lang)
-    sidebar.notices(lang)
 nav.run()

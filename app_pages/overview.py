@@ -29,32 +29,32 @@ with c[3]:
     for r in d["channels"].itertuples():
         st.markdown(f"{label('channel', r.channel, lang)}: **{fmt_int(r.reports)}**")
 
-left, right = st.columns([3, 2])
+left, right = st.columns([1, 1])
 with left:
     st.subheader(t("overview.map_title", lang))
     deck, breaks = maps.overview_deck(data.geometry(con, "geo"), d["districts"], lang, f.districts)
     st.pydeck_chart(deck, on_select=lambda: sidebar.select_from_map("overview_map"),
-                    selection_mode="single-object", key="overview_map", height=560)
+                    selection_mode="single-object", key="overview_map", height=520)
     widgets.legend(maps.legend(breaks, d["districts"]["reports"].to_numpy(), lang), t("map.legend_title", lang))
     st.caption(t("map.caption", lang))
 with right:
-    st.subheader(t("overview.top_title", lang))
-    top = d["districts"][d["districts"]["reports"] > 0].head(10)
-    if len(top):
-        st.dataframe(
-            top.assign(name=top[f"name_{lang}"], province=top[f"province_{lang}"],
-                       verified=(top["verified"] / top["reports"]).round(3) * 100)[
-                ["name", "province", "reports", "per_100km2", "verified", "mwcc"]],
-            hide_index=True, width="stretch",
-            column_config={
-                "name": t("table.district", lang), "province": t("table.province", lang),
-                "reports": st.column_config.NumberColumn(t("table.reports", lang), format="localized"),
-                "per_100km2": st.column_config.NumberColumn(t("table.per_100km2", lang), format="%.1f"),
-                "verified": st.column_config.ProgressColumn(t("table.verified_share", lang), min_value=0,
-                                                            max_value=100, format="%.0f%%"),
-                "mwcc": st.column_config.CheckboxColumn(t("table.mwcc", lang)),
-            })
-    else:
-        widgets.empty_state(lang)
+    st.plotly_chart(charts.monthly_by_category(d["monthly"], lang), width="stretch")
 
-st.plotly_chart(charts.monthly_by_category(d["monthly"], lang), width="stretch")
+st.subheader(t("overview.top_title", lang))
+top = d["districts"][d["districts"]["reports"] > 0].head(10)
+if len(top):
+    st.dataframe(
+        top.assign(name=top[f"name_{lang}"], province=top[f"province_{lang}"],
+                   verified=(top["verified"] / top["reports"]).round(3) * 100)[
+            ["name", "province", "reports", "per_100km2", "verified", "mwcc"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "name": t("table.district", lang), "province": t("table.province", lang),
+            "reports": st.column_config.NumberColumn(t("table.reports", lang), format="localized"),
+            "per_100km2": st.column_config.NumberColumn(t("table.per_100km2", lang), format="%.1f"),
+            "verified": st.column_config.ProgressColumn(t("table.verified_share", lang), min_value=0,
+                                                        max_value=100, format="%.0f%%"),
+            "mwcc": st.column_config.CheckboxColumn(t("table.mwcc", lang)),
+        })
+else:
+    widgets.empty_state(lang)

@@ -59,6 +59,8 @@ def fmt_pct(x: float | None, lang: str = "en", digits: int = 0, signed: bool = F
     """A share or change as a percentage: 12% or +12%."""
     if x is None:
         return "–"
+    if 0 < abs(x) < 0.01 and digits == 0:
+        digits = 1  # +0.2%, not a misleading +0%
     return f"{x * 100:+.{digits}f}%" if signed else f"{x * 100:.{digits}f}%"
 
 

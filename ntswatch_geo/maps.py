@@ -22,6 +22,11 @@ PALETTE = [(255, 237, 160), (254, 178, 76), (253, 141, 60), (240, 59, 32), (189,
 ZERO = (245, 245, 245)
 COUNTRY_LINE = {"LA": (37, 99, 235), "KH": (22, 163, 74)}
 LAYER_DISTRICTS = "districts"
+# An offline map style (a plain background, no tiles, no fonts): without a style Streamlit falls back to a
+# Carto basemap fetched from the internet; a data: URL keeps the map self-contained.
+OFFLINE_STYLE = ("data:application/json," + json.dumps(
+    {"version": 8, "sources": {}, "layers": [{"id": "bg", "type": "background",
+                                              "paint": {"background-color": "#f8fafc"}}]}, separators=(",", ":")))
 VIEW = pdk.ViewState(latitude=15.9, longitude=102.6, zoom=5.4, min_zoom=4, max_zoom=12)
 
 
@@ -69,7 +74,7 @@ def class_breaks(values: np.ndarray, k: int = len(PALETTE)) -> np.ndarray:
 def colour_for(value: float, breaks: np.ndarray) -> tuple[int, int, int]:
     if value <= 0:
         return ZERO
-    return PALETTE[int(np.searchsorted(breaks, value, side="right"))]
+    return PALETTE[int(np.searchsorted(breaks, value, side="left"))]  # class i holds (break[i-1], break[i]]
 
 
 def legend(breaks: np.ndarray, values: np.ndarray, lang: str) -> list[tuple[tuple[int, int, int], str]]:
@@ -77,10 +82,12 @@ def legend(breaks: np.ndarray, values: np.ndarray, lang: str) -> list[tuple[tupl
     rows = [(ZERO, t("map.legend_zero", lang))]
     if len(values) == 0 or np.max(values) <= 0:
         return rows
-    edges = [1.0, *breaks.tolist(), float(np.max(values))]
+    # counts are whole numbers: class i holds values in (break[i-1], break[i]]
+    edges = [0.0, *breaks.tolist(), float(np.max(values))]
     for i in range(len(edges) - 1):
-        lo, hi = edges[i], edges[i + 1]
-        rows.append((PALETTE[i], f"{fmt_int(lo)} – {fmt_int(hi)}"))
+        lo, hi = int(np.floor(edges[i])) + 1, int(np.floor(edges[i + 1]))
+        if lo <= hi:
+            rows.append((PALETTE[i], f"{fmt_int(lo)} – {fmt_int(hi)}" if lo < hi else fmt_int(lo)))
     return rows
 
 
@@ -183,7 +190,7 @@ def overview_deck(geom: MapGeometry, counts: pd.DataFrame, lang: str,
     dl, breaks = district_layer(geom, counts, lang, selected)
     view = view_for(geom, counts["code"] if len(counts) else [])
     deck = CompactDeck(layers=[*base_layers(geom, lang), dl, crossings_layer(geom, lang)],
-                    initial_view_state=view, map_provider=None, map_style=None,
+                    initial_view_state=view, map_provider=None, map_style=OFFLINE_STYLE,
                     tooltip={"html": "{tip}", "style": {"fontFamily": "Noto Sans Thai, sans-serif",
                                                         "fontSize": "13px"}})
     return deck, breaks

@@ -96,12 +96,16 @@ def filters(con, scope: Scope, lang: str, version: tuple) -> Filters:
     sb.multiselect(t("filters.categories", lang), opts.categories, key=W["cats"],
                    format_func=lambda k: label("category", k, lang), placeholder=t("filters.all", lang))
     fixed_province = scope.province_code is not None
+    if fixed_province:  # show the one province the account covers, not "all"
+        st.session_state[W["provs"]] = [scope.province_code]
     sb.multiselect(t("filters.provinces", lang), opts.provinces, key=W["provs"], disabled=fixed_province,
                    format_func=lambda c: names["prov"][c][lang], placeholder=t("filters.all", lang),
                    help=t("filters.scope_fixed", lang) if fixed_province else None)
     chosen_provs = st.session_state.get(W["provs"]) or []
     dist_opts = [d for d in opts.districts if not chosen_provs or opts.district_province[d] in chosen_provs]
     st.session_state[W["dists"]] = [d for d in st.session_state.get(W["dists"], []) if d in dist_opts]
+    if scope.district_code:  # a district officer's one district, shown rather than "all"
+        st.session_state[W["dists"]] = [scope.district_code]
     sb.multiselect(t("filters.districts", lang), dist_opts, key=W["dists"],
                    format_func=lambda c: names["dist"][c][lang], placeholder=t("filters.all", lang),
                    disabled=scope.district_code is not None)
