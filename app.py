@@ -5,6 +5,8 @@ from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import Context, current_user, language
 
+FILTERED_PAGES = {"", "overview", "data"}
+
 st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
 
 lang = language()
@@ -12,11 +14,19 @@ sidebar.language_switch()
 user = current_user()
 st.session_state["ctx"] = Context(lang=lang, user=user)
 
+report = st.Page("app_pages/report.py", title=t("nav.report", lang), icon=":material/campaign:",
+                 default=user is None)
 if user is None:
-    pages = [st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon=":material/login:", default=True)]
+    pages = [report, st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon=":material/login:")]
 else:
+    operate = [report]
+    if user.role in ("district_officer", "admin"):
+        operate += [st.Page("app_pages/office.py", title=t("nav.office", lang), icon=":material/edit_note:"),
+                    st.Page("app_pages/queue.py", title=t("nav.queue", lang), icon=":material/fact_check:")]
+    operate.append(st.Page("app_pages/data.py", title=t("nav.data", lang), icon=":material/swap_vert:"))
     pages = {
         t("nav.explore", lang): [st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/map:", default=True)],
+        t("nav.operate", lang): operate,
     }
     if user.role == "admin":
         pages[t("nav.admin", lang)] = [st.Page("app_pages/admin.py", title=t("nav.admin_page", lang), icon=":material/settings:")]
@@ -24,7 +34,7 @@ else:
 nav = st.navigation(pages)
 if user is not None:
     con, version = data.con_and_version()
-    if nav.url_path != "admin":  # the report pages share the filters; the admin page has none
+    if nav.url_path in FILTERED_PAGES:  # pages that show filtered reports share the sidebar filters
         f = sidebar.filters(con, user.scope(), lang, version)
         widgets.synthetic_banner(*data.synthetic_in_view(con, f, user.scope(), version), lang)
         sidebar.notices(lang)

@@ -83,7 +83,7 @@ from . import border
 from .boundaries import METRIC_CRS
 from .errors import InputError
 from .scenario import (PERIOD_START, Model, Scenario, default_scenario, last_month, region_of, validate)
-from .taxonomy import CATEGORY_KEYS, WEBSITE_OPENED
+from .taxonomy import AGENCIES, CATEGORY_KEYS, WEBSITE_OPENED
 
 __all__ = ["SynthResult", "generate", "background_means", "AGENCIES", "INTAKE_METHODS", "REPORTER_TYPES"]
 
@@ -110,17 +110,7 @@ NEVER_REVIEWED = 0.03
 STATUSES = ["new", "verified", "forwarded", "rejected", "duplicate"]
 OUTCOME_P = [0.0, 0.25, 0.55, 0.12, 0.08]                     # once reviewed
 
-AGENCIES: dict[str, tuple[str, str]] = {
-    "provincial_police": ("ตำรวจภูธรจังหวัด", "Provincial Police"),
-    "immigration": ("สำนักงานตรวจคนเข้าเมือง (ตม.)", "Immigration Bureau"),
-    "customs": ("ด่านศุลกากร", "Customs House"),
-    "oncb": ("สำนักงาน ป.ป.ส.", "Office of the Narcotics Control Board"),
-    "msdhs": ("กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ (พม.)", "Ministry of Social Development and Human Security"),
-    "border_patrol_police": ("ตำรวจตระเวนชายแดน (ตชด.)", "Border Patrol Police"),
-    "army_task_force": ("กองกำลังป้องกันชายแดน", "Army border task force"),
-    "dsi": ("กรมสอบสวนคดีพิเศษ (DSI)", "Department of Special Investigation"),
-}
-_AG = list(AGENCIES)
+_AG = [a for a in AGENCIES if a != "other"]  # the generator never forwards to "other"
 ROUTING: dict[str, dict[str, float]] = {
     "drug_trafficking": {"oncb": 0.45, "provincial_police": 0.35, "border_patrol_police": 0.15, "army_task_force": 0.05},
     "human_trafficking": {"msdhs": 0.40, "provincial_police": 0.30, "dsi": 0.20, "immigration": 0.10},

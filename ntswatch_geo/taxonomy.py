@@ -26,6 +26,20 @@ CHANNEL_KEYS = [c[0] for c in CHANNELS]
 
 STATUSES = ["new", "verified", "forwarded", "rejected", "duplicate"]
 
+# Agencies a verified report is forwarded to (GLOSSARY.md)
+AGENCIES: dict[str, tuple[str, str]] = {
+    "provincial_police": ("ตำรวจภูธรจังหวัด", "Provincial Police"),
+    "immigration": ("สำนักงานตรวจคนเข้าเมือง (ตม.)", "Immigration Bureau"),
+    "customs": ("ด่านศุลกากร", "Customs House"),
+    "oncb": ("สำนักงาน ป.ป.ส.", "Office of the Narcotics Control Board"),
+    "msdhs": ("กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ (พม.)", "Ministry of Social Development and Human Security"),
+    "border_patrol_police": ("ตำรวจตระเวนชายแดน (ตชด.)", "Border Patrol Police"),
+    "army_task_force": ("กองกำลังป้องกันชายแดน", "Army border task force"),
+    "dsi": ("กรมสอบสวนคดีพิเศษ (DSI)", "Department of Special Investigation"),
+    "other": ("หน่วยงานอื่น", "Other agency"),
+}
+
+
 
 def write_taxonomy(con) -> None:
     """Replace the categories and channels tables with the lists above."""

@@ -1,0 +1,135 @@
+"""The verification queue: district officers decide on new reports; every decision is audited.
+
+Transitions (anything else is refused with a message):
+
+| action    | from            | to         | needs                       |
+|-----------|-----------------|------------|-----------------------------|
+| verify    | new             | verified   |                             |
+| reject    | new, verified   | rejected   | a reason (note)             |
+| duplicate | new, verified   | duplicate  | the id or ref_no of another report in scope |
+| forward   | new, verified   | forwarded  | an agency (taxonomy.AGENCIES) |
+
+Optimistic concurrency: the caller passes the report's `version` as it saw it; the update only applies while
+the version is unchanged (and the report is inside the viewer's scope), so two officers cannot both act on the
+same report unknowingly — the second gets a conflict and reloads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .db import run_query
+from .scope import Scope
+from .taxonomy import AGENCIES
+
+ACTIONS = {
+    "verify": ({"new"}, "verified"),
+    "reject": ({"new", "verified"}, "rejected"),
+    "duplicate": ({"new", "verified"}, "duplicate"),
+    "forward": ({"new", "verified"}, "forwarded"),
+}
+QUEUE_ROLES = ("district_officer", "admin")
+CONTACT_COLUMNS = ["contact_name", "contact_phone", "contact_consent"]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    ok: bool
+    code: str          # ok | conflict | not_found | not_allowed | bad_transition | missing_reason | bad_agency | bad_duplicate
+    new_status: str | None = None
+    new_version: int | None = None
+
+
+def can_use_queue(scope: Scope) -> bool:
+    return scope.role in QUEUE_ROLES
+
+
+def queue(con, scope: Scope, statuses=("new",), limit: int = 200) -> pd.DataFrame:
+    """Reports in the viewer's scope with one of `statuses`, oldest first; contact details only where allowed."""
+    if not can_use_queue(scope):
+        raise PermissionError(f"role {scope.role!r} has no verification queue; allowed: {', '.join(QUEUE_ROLES)}")
+    df = run_query(con, "verification_queue", {"statuses": list(statuses), "limit": limit,
+                                               **scope.sql_params()}).df()
+    if not scope.sees_contacts:
+        df = df.drop(columns=CONTACT_COLUMNS)
+    return df
+
+
+def history(con, report_id: int) -> pd.DataFrame:
+    """The audit events of one report, oldest first."""
+    return run_query(con, "report_history", {"report_id": int(report_id)}).df()
+
+
+def _resolve_duplicate(con, ref: str | int | None, report_id: int, scope: Scope) -> int | None:
+    if ref is None or str(ref).strip() == "":
+        return None
+    ref = str(ref).strip()
+    row = con.execute(
+        """SELECT id FROM reports WHERE (CAST(id AS VARCHAR) = ? OR ref_no = ?) AND id <> ?
+           AND (? IS NULL OR province_code = ?) AND (? IS NULL OR district_code = ?)""",
+        [ref, ref, report_id, scope.province_code, scope.province_code, scope.district_code, scope.district_code],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def act(con, scope: Scope, report_id: int, action: str, expected_version: int, note: str | None = None,
+        agency: str | None = None, duplicate_of: str | int | None = None) -> ActionResult:
+    """Apply one decision to one report in one transaction, with its audit event."""
+    if not can_use_queue(scope):
+        return ActionResult(False, "not_allowed")
+    if action not in ACTIONS:
+        return ActionResult(False, "bad_transition")
+    allowed_from, to_status = ACTIONS[action]
+    note = (note or "").strip()[:2000] or None
+    if action == "reject" and not note:
+        return ActionResult(False, "missing_reason")
+    if action == "forward" and agency not in AGENCIES:
+        return ActionResult(False, "bad_agency")
+    dup_id = None
+    if action == "duplicate":
+        dup_id = _resolve_duplicate(con, duplicate_of, report_id, scope)
+        if dup_id is None:
+            return ActionResult(False, "bad_duplicate")
+    con.execute("BEGIN")
+    try:
+        row = con.execute(
+            """SELECT status, version FROM reports WHERE id = ?
+               AND (? IS NULL OR province_code = ?) AND (? IS NULL OR district_code = ?)""",
+            [report_id, scope.province_code, scope.province_code, scope.district_code, scope.district_code],
+        ).fetchone()
+        if row is None:
+            con.execute("ROLLBACK")
+            return ActionResult(False, "not_found")
+        status, version = row
+        if version != expected_version:
+            con.execute("ROLLBACK")
+            return ActionResult(False, "conflict", status, version)
+        if status not in allowed_from:
+            con.execute("ROLLBACK")
+            return ActionResult(False, "bad_transition", status, version)
+        updated = con.execute(
+            """UPDATE reports SET status = ?, version = version + 1,
+                   verified_at = CASE WHEN ? IN ('verified', 'forwarded') THEN coalesce(verified_at, now()::TIMESTAMP)
+                                      ELSE verified_at END,
+                   forwarded_to = CASE WHEN ? = 'forwarded' THEN ? ELSE forwarded_to END,
+                   duplicate_of = coalesce(?, duplicate_of)
+               WHERE id = ? AND version = ? RETURNING version""",
+            [to_status, to_status, to_status, agency, dup_id, report_id, expected_version],
+        ).fetchall()
+        if not updated:
+            con.execute("ROLLBACK")
+            return ActionResult(False, "conflict")
+        con.execute(
+            """INSERT INTO audit_events (report_id, actor, action, from_status, to_status, note, agency, duplicate_of)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report_id, scope.username or scope.role, action, status, to_status, note,
+             agency if action == "forward" else None, dup_id],
+        )
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        if "conflict" in str(exc).lower():
+            return ActionResult(False, "conflict")
+        raise
+    return ActionResult(True, "ok", to_status, int(updated[0][0]))
