@@ -33,7 +33,7 @@ def export_table(con, f: Filters, scope: Scope, hide_location: bool = False, neu
     """The filtered reports as an Arrow table (aggregation-free: exports are the one place rows leave DuckDB)."""
     params = {**f.sql_params(scope), "hide_location": hide_location, "with_contacts": scope.sees_contacts,
               "neutralise": neutralise, "max_rows": max_rows + 1}
-    table = run_query(con, "export_reports", params).fetch_arrow_table()
+    table = run_query(con, "export_reports", params).to_arrow_table()
     if table.num_rows > max_rows:
         raise InputError(f"export: {table.num_rows - 1:,}+ rows match the filters; this format allows at most "
                          f"{max_rows:,} — narrow the filters or choose CSV/Parquet")

@@ -1,0 +1,94 @@
+"""Exports open in their native tools, respect the scope, hide contacts and locations, defuse formulas."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+
+import geopandas as gpd
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from ntswatch_geo import exports
+from ntswatch_geo.db import connect
+from ntswatch_geo.filters import Filters
+from ntswatch_geo.scope import Scope
+
+F = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+ANALYST = Scope("analyst")
+OFFICER = Scope("district_officer", province_code="27", district_code="2706")
+
+
+@pytest.fixture(scope="module")
+def con(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("exp") / "e.duckdb"
+    shutil.copy(demo_db, path)
+    c = connect(path)
+    rid = c.execute("SELECT min(id) FROM reports WHERE district_code = '2706' AND occurred_date >= '2026-10-01'").fetchone()[0]
+    c.execute("""UPDATE reports SET description = '=HYPERLINK("http://evil.example","click")',
+                 contact_name = 'สมชาย', contact_phone = '+66 81 234 5678', contact_consent = true WHERE id = ?""", [rid])
+    yield c
+    c.close()
+
+
+def expected_rows(con, scope):
+    where = "AND district_code = '2706'" if scope.district_code else ""
+    return con.execute(f"SELECT count(*) FROM reports WHERE occurred_date BETWEEN ? AND ? {where}",
+                       [F.date_from, F.date_to]).fetchone()[0]
+
+
+def test_csv_opens_with_pandas_and_defuses_formulas(con):
+    df = pd.read_csv(io.BytesIO(exports.export_bytes(con, F, OFFICER, "csv")), encoding="utf-8-sig")
+    assert len(df) == expected_rows(con, OFFICER)
+    assert df["description"].str.startswith("=").sum() == 0
+    assert df["description"].str.startswith("'=HYPERLINK").sum() == 1
+
+
+def test_xlsx_opens_with_openpyxl_and_holds_no_formula(con):
+    wb = openpyxl.load_workbook(io.BytesIO(exports.export_bytes(con, F, OFFICER, "xlsx")))
+    ws = wb["reports"]
+    assert ws.max_row - 1 == expected_rows(con, OFFICER)
+    cells = [c.value for row in ws.iter_rows(min_row=2) for c in row]
+    assert not any(isinstance(v, str) and v.startswith("=") for v in cells)
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_geo_formats_read_back_with_geopandas_as_points(con, tmp_path, fmt):
+    path = tmp_path / f"x.{fmt}"
+    path.write_bytes(exports.export_bytes(con, F, ANALYST, fmt))
+    g = gpd.read_file(path)
+    assert len(g) == expected_rows(con, ANALYST) and set(g.geom_type) == {"Point"}
+    assert g.crs.to_epsg() == 4326
+
+
+def test_parquet_reads_back_with_the_same_rows(con):
+    t = pq.read_table(io.BytesIO(exports.export_bytes(con, F, ANALYST, "parquet")))
+    assert t.num_rows == expected_rows(con, ANALYST)
+
+
+def test_contact_details_only_for_roles_allowed_to_see_them(con):
+    analyst = pd.read_csv(io.BytesIO(exports.export_bytes(con, F, ANALYST, "csv")), encoding="utf-8-sig")
+    assert "contact_phone" not in analyst.columns and "contact_name" not in analyst.columns
+    officer = pd.read_csv(io.BytesIO(exports.export_bytes(con, F, OFFICER, "csv")), encoding="utf-8-sig")
+    assert (officer["contact_phone"] == "'+66 81 234 5678").sum() == 1  # a leading + is defused too
+
+
+def test_hide_location_rounds_to_about_a_kilometre_and_drops_the_place(con):
+    t = pq.read_table(io.BytesIO(exports.export_bytes(con, F, ANALYST, "parquet", hide_location=True))).to_pandas()
+    assert ((t["lat"] * 100).round(6) % 1 == 0).all() and ((t["lon"] * 100).round(6) % 1 == 0).all()
+    assert t["place_text"].isna().all() and set(t["location_precision"]) == {"approx_1km"}
+
+
+def test_a_governor_exports_only_their_province(con):
+    t = pq.read_table(io.BytesIO(exports.export_bytes(con, F, Scope("governor", province_code="23"), "parquet")))
+    assert set(t.column("province_code").to_pylist()) == {"23"}
+
+
+def test_an_unknown_format_is_refused_with_the_allowed_list(con):
+    from ntswatch_geo.errors import InputError
+
+    with pytest.raises(InputError, match="allowed csv, xlsx, geojson, gpkg, parquet"):
+        exports.export_bytes(con, F, ANALYST, "docx")
