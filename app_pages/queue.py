@@ -34,7 +34,7 @@ with left:
     st.markdown(f"**{label('category', r['category'], lang)}** · {fmt_date(r['occurred_date'], lang)} · "
                 f"{r[f'district_{lang}']} · {label('channel', r['channel'], lang)}")
     st.text(r["description"] or "")
-    if scope.sees_contacts and r.get("contact_consent"):
+    if scope.sees_contacts and r.get("contact_consent") is True:
         st.caption(t("queue.contact", lang, name=r["contact_name"] or "–", phone=r["contact_phone"] or "–"))
     st.markdown(f"**{t('queue.history', lang)}**")
     st.dataframe(vq.history(con, int(r["id"])), hide_index=True, width="stretch")
