@@ -39,7 +39,10 @@ if user.role in ("district_officer", "admin"):
             c[2].metric(t("data.quarantined", lang), fmt_int(res.quarantined))
             c[3].metric(t("data.duplicates", lang), fmt_int(res.duplicates))
             if len(res.rejects):
-                st.dataframe(res.rejects, hide_index=True, width="stretch")
+                rej = res.rejects.assign(message=res.rejects[f"message_{lang}"])[["row_no", "field", "value", "message"]]
+                st.dataframe(rej, hide_index=True, width="stretch", column_config={
+                    "row_no": t("data.col_row", lang), "field": t("data.col_field", lang),
+                    "value": t("data.col_value", lang), "message": t("data.col_message", lang)})
                 st.download_button(t("data.rejects_download", lang), res.rejects.to_csv(index=False).encode("utf-8-sig"),
                                    file_name=f"rejects_{res.batch_id}.csv", mime="text/csv")
 

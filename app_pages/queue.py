@@ -37,7 +37,9 @@ with left:
     if scope.sees_contacts and r.get("contact_consent") is True:
         st.caption(t("queue.contact", lang, name=r["contact_name"] or "–", phone=r["contact_phone"] or "–"))
     st.markdown(f"**{t('queue.history', lang)}**")
-    st.dataframe(vq.history(con, int(r["id"])), hide_index=True, width="stretch")
+    hist = vq.history(con, int(r["id"]))
+    st.dataframe(hist, hide_index=True, width="stretch", column_config={
+        c: t(f"queue.col_{c}", lang) for c in hist.columns})
 with right:
     version = int(r["version"])
     note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")

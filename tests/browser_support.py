@@ -199,7 +199,7 @@ def assert_no_exception(page, where: str = "") -> None:
 def sign_in(page, base: str, account: Account, lang_labels: dict | None = None, query: str = "") -> None:
     """Open the app and sign in through the form (labels in Thai, the default language)."""
     labels = lang_labels or {"username": "ชื่อผู้ใช้", "password": "รหัสผ่าน", "submit": "เข้าสู่ระบบ"}
-    page.goto(f"{base}/{query}", wait_until="domcontentloaded")
+    page.goto(f"{base}/login{query}", wait_until="domcontentloaded")  # signed out, "/" is the public report form
     page.get_by_label(labels["username"], exact=True).wait_for(timeout=RUN_TIMEOUT_MS)
     wait_idle(page)
     page.get_by_label(labels["username"], exact=True).fill(account.username)
