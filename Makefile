@@ -28,10 +28,11 @@ run: db
 	NTSWATCH_DEMO_AUTOLOGIN=demo-analyst $(BIN)/streamlit run app.py
 
 # Browser tests drive Debian's chromium through playwright (its own browser download does not work offline).
+# poppler-utils (pdftoppm, pdftotext): the briefing PDF tests render and read the PDF.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium poppler-utils >/dev/null; fi; }
 
 test: setup chromium
 	$(BIN)/python -m pytest -q -ra

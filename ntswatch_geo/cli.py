@@ -340,3 +340,117 @@ def main() -> None:  # pragma: no cover - console script entry
 
 if __name__ == "__main__":  # pragma: no cover
     app()
+
+
+# -- ntswatch import: report files into the database (ntswatch_geo.reports.importer) -------------------------
+
+
+@app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="CSV (UTF-8, UTF-8 with BOM or TIS-620), XLSX or GeoJSON file of reports."),
+    mapping: Optional[Path] = typer.Option(None, "--mapping",
+                                           help="TOML or JSON file: source column = field, overriding the "
+                                                "column names recognised in Thai and English."),
+    rejects: Optional[Path] = typer.Option(None, "--rejects",
+                                           help="Where to write the rejected rows as CSV (default: "
+                                                "rejects_<batch>.csv next to the database)."),
+    as_user: Optional[str] = typer.Option(None, "--as", help="Who imports (recorded in the batch and the audit "
+                                                            "trail; default: $USER)."),
+    db: Optional[Path] = DbOption,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
+) -> None:
+    """Import one file of reports as one batch: every row is imported, flagged as a likely duplicate, or kept
+    in quarantine with its reasons. Re-importing the same file adds nothing.
+
+    Exit 0 when the batch was stored (even with rejected rows), 2 when the file itself cannot be used.
+    """
+    from rich.markup import escape
+
+    from .db import connect, table_exists
+    from .reports.importer import import_file, read_mapping_file
+
+    target = _db_path(db)
+    actor = as_user or os.environ.get("USER") or "cli"
+    try:
+        if not target.exists():
+            raise InputError(f"{target}: no database; run `ntswatch init` first")
+        cols = read_mapping_file(mapping) if mapping else None
+        con = connect(target)
+        try:
+            if not table_exists(con, "districts") or con.execute("SELECT count(*) FROM districts").fetchone()[0] == 0:
+                raise InputError(f"{target}: no districts; run `ntswatch init` first")
+            with steps(not quiet) as step:
+                result = import_file(con, file, actor=actor, mapping=cols, progress=step)
+        finally:
+            con.close()
+    except InputError as exc:
+        _fail(exc)
+    if result.already_imported:
+        console.print(f"[yellow]{escape(result.file_name)}:[/] {escape(result.message)}", highlight=False)
+        return
+    t = Table(title=f"{escape(result.file_name)} → batch {result.batch_id}")
+    t.add_column("rows in", justify="right")
+    t.add_column("imported", justify="right")
+    t.add_column("quarantined", justify="right")
+    t.add_column("duplicates", justify="right")
+    t.add_column("batch", justify="right")
+    t.add_row(f"{result.rows_in:,}", f"{result.imported:,}", f"{result.quarantined:,}", f"{result.duplicates:,}",
+              str(result.batch_id))
+    console.print(t)
+    if len(result.rejects):
+        out = rejects or (target.parent / f"rejects_{result.batch_id}.csv")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        frame = result.rejects.rename(columns={"message_en": "message"})[
+            ["row_no", "field", "value", "code", "message", "message_th"]]
+        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        console.print(f"{len(result.rejects):,} rejected field(s) in {result.quarantined:,} row(s): {escape(str(out))}",
+                      highlight=False)
+    else:
+        console.print("no rejected rows", highlight=False)
+
+
+# -- ntswatch brief: the provincial briefing PDF (ntswatch_geo.briefing) -------------------------------------
+
+
+@app.command("brief")
+def brief(
+    province: str = typer.Option(..., "--province",
+                                 help="Province: DOPA code (48), Thai name (นครพนม) or English name (Nakhon Phanom)."),
+    period: str = typer.Option(..., "--period",
+                               help='"2026-09" a month, "2026-Q3" a calendar quarter, "FY2569" or "FY2026" the Thai '
+                                    'fiscal year (1 Oct - 30 Sep, named by the year in which it ends; 2569 = 2026), '
+                                    '"FY2569-Q1" its first quarter (Oct-Dec). Buddhist-era years are accepted.'),
+    lang: str = typer.Option("th", "--lang", help="Language of the briefing: th or en."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the PDF."),
+    db: Optional[Path] = DbOption,
+) -> None:
+    """Write the A4 briefing PDF for one province and period: headline figures against the previous period and
+    last year, charts, a map, the district ranking, alerts and the neighbouring provinces.
+
+    An administrator's tool: it reads every report. In the dashboard a governor gets their own province only.
+    """
+    from .briefing import build_briefing, resolve_province
+    from .db import connect, table_exists
+    from .scope import Scope
+
+    target = _db_path(db)
+    try:
+        if not target.exists():
+            raise InputError(f"{target}: no database; run `ntswatch init` first")
+        con = connect(target, read_only=True)
+        try:
+            if not table_exists(con, "provinces"):
+                raise InputError(f"{target}: no geography; run `ntswatch init` first")
+            code = resolve_province(con, province)
+            pdf = build_briefing(con, code, period, lang, Scope("admin"))
+        finally:
+            con.close()
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(pdf)
+        except OSError as exc:
+            raise InputError(f"{output}: cannot write the PDF ({exc.strerror or exc})") from None
+    except InputError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/] {output}: briefing for province {code}, {period}, {lang} ({len(pdf) / 1024:.0f} KB)",
+                  highlight=False)

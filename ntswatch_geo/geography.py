@@ -131,7 +131,8 @@ def _wkb(geoms) -> list[bytes]:
 def write_geography(con, g: Geography) -> None:
     """Replace the geography tables with `g`, in one transaction."""
     d = g.b.districts.join(g.facts)
-    cent = d.geometry.to_crs(border.METRIC_CRS).centroid.to_crs(4326)
+    # a point inside the district (a concave or multi-part district's centroid can fall outside it)
+    cent = d.geometry.to_crs(border.METRIC_CRS).representative_point().to_crs(4326)
     d = d.assign(centroid_lat=cent.y.values, centroid_lon=cent.x.values)
     nb = pd.concat([g.b.lao, g.b.khm], ignore_index=True).sort_values("id")
     frames = {

@@ -160,3 +160,8 @@ def test_geometry_is_stored_as_duckdb_geometry(con):
                              "WHERE column_name = 'geom'").fetchall())
     assert {t: types[t] for t in ["provinces", "districts", "neighbour_districts"]} == {
         "provinces": "GEOMETRY", "districts": "GEOMETRY", "neighbour_districts": "GEOMETRY"}
+
+
+def test_every_district_centroid_lies_inside_its_district(con):
+    assert one(con, "SELECT count(*) FROM districts "
+                    "WHERE NOT ST_Contains(geom, ST_Point(centroid_lon, centroid_lat))") == 0
