@@ -5,7 +5,7 @@ from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import Context, current_user, language
 
-FILTERED_PAGES = {"", "overview", "data"}
+FILTERED_PAGES = {"", "overview", "hotspots", "trends", "data"}
 
 st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
 
@@ -25,7 +25,12 @@ else:
                     st.Page("app_pages/queue.py", title=t("nav.queue", lang), icon=":material/fact_check:")]
     operate.append(st.Page("app_pages/data.py", title=t("nav.data", lang), icon=":material/swap_vert:"))
     pages = {
-        t("nav.explore", lang): [st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/map:", default=True)],
+        t("nav.explore", lang): [
+            st.Page("app_pages/overview.py", title=t("nav.overview", lang), icon=":material/map:", default=True),
+            st.Page("app_pages/hotspots.py", title=t("nav.hotspots", lang), icon=":material/local_fire_department:"),
+            st.Page("app_pages/trends.py", title=t("nav.trends", lang), icon=":material/trending_up:"),
+            st.Page("app_pages/briefing.py", title=t("nav.briefing", lang), icon=":material/description:"),
+        ],
         t("nav.operate", lang): operate,
     }
     if user.role == "admin":

@@ -454,3 +454,97 @@ def brief(
         _fail(exc)
     console.print(f"[green]ok[/] {output}: briefing for province {code}, {period}, {lang} ({len(pdf) / 1024:.0f} KB)",
                   highlight=False)
+
+
+# -- ntswatch hotspots: spatial statistics to a file (ntswatch_geo.hotspots) ----------------------------------
+
+
+@app.command("hotspots")
+def hotspots_cmd(
+    out: Path = typer.Option(..., "--out", help="Output file: .geojson (or .json), .csv (geometry as WKT) or "
+                                                ".parquet (GeoParquet), chosen by the extension."),
+    method: str = typer.Option("gi", "--method", help="gi (Getis-Ord Gi*), lisa (local Moran's I), hdbscan, "
+                                                      "dbscan (density clusters of points) or ehsa (emerging hot "
+                                                      "spots)."),
+    unit: str = typer.Option("district", "--unit", help="district or h3 (gi, lisa, ehsa)."),
+    res: Optional[int] = typer.Option(None, "--res", help="H3 resolution 5-8 (default: chosen from the data)."),
+    k: int = typer.Option(1, "--k", help="H3 neighbour ring, 1-3."),
+    permutations: int = typer.Option(999, "--permutations", help="Conditional permutations, 99-9999."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (permutations, point sample)."),
+    fdr: Optional[bool] = typer.Option(None, "--fdr/--no-fdr",
+                                       help="False Discovery Rate correction (default: off for gi and lisa, on for "
+                                            "ehsa)."),
+    inference: Optional[str] = typer.Option(None, "--inference",
+                                            help="gi, ehsa: permutation or normal (the z-score's p-value, as "
+                                                 "ArcGIS); default: permutation for gi, normal for ehsa."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default: first report)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (default: last report)."),
+    category: Optional[list[str]] = typer.Option(None, "--category", help="Category key; repeat for several "
+                                                                          "(default: all)."),
+    interval: str = typer.Option("month", "--interval", help="ehsa: month or quarter."),
+    time_lags: int = typer.Option(1, "--time-lags", help="ehsa: slices back in the space-time neighbourhood, 1-3."),
+    min_cluster_size: int = typer.Option(50, "--min-cluster-size", help="hdbscan/dbscan: points, 5-100000."),
+    eps: Optional[float] = typer.Option(None, "--eps", help="hdbscan/dbscan: distance in metres (dbscan eps, "
+                                                            "default 300; hdbscan cluster_selection_epsilon)."),
+    max_points: Optional[int] = typer.Option(None, "--max-points",
+                                             help="hdbscan/dbscan: seeded sample size cap (default 20000 for "
+                                                  "hdbscan, 200000 for dbscan)."),
+    db: Optional[Path] = DbOption,
+) -> None:
+    """Hot spots, clusters and emerging hot spots of the reports, written per district, H3 cell or cluster.
+
+    Reads the database without changing it, as an analyst (all border districts).
+    docs/hotspots.md explains the statistics, their defaults and the emerging hot spot categories.
+    """
+    from . import hotspots as hs
+    from .db import connect, run_query, table_exists
+    from .filters import Filters
+    from .scope import Scope
+    from .taxonomy import CATEGORY_KEYS
+
+    target = _db_path(db)
+    try:
+        if method not in hs.METHODS:
+            raise InputError(f"--method: {method!r} is not allowed; allowed: {', '.join(hs.METHODS)}")
+        if out.suffix.lower() not in hs.OUTPUT_FORMATS:
+            raise InputError(f"--out {out}: unknown output format {out.suffix or '(no extension)'!r}; "
+                             f"allowed: {', '.join(hs.OUTPUT_FORMATS)}")
+        cats = tuple(dict.fromkeys(category or ()))
+        bad = [c for c in cats if c not in CATEGORY_KEYS]
+        if bad:
+            raise InputError(f"--category: {bad[0]!r} is not a category; allowed: {', '.join(CATEGORY_KEYS)}")
+        d_from = _parse_date(date_from, "--from") if date_from else None
+        d_to = _parse_date(date_to, "--to") if date_to else None
+        if not target.exists():
+            raise InputError(f"{target}: no database; run `ntswatch init` first")
+        con = connect(target, read_only=True)
+        try:
+            if not table_exists(con, "districts"):
+                raise InputError(f"{target}: no districts; run `ntswatch init` first")
+            scope = Scope("analyst")
+            first, last, n_reports, _ = run_query(con, "data_extent", scope.sql_params()).fetchone()
+            if not n_reports:
+                raise InputError(f"{target}: no reports; run `ntswatch demo` or `ntswatch import` first")
+            d_from, d_to = d_from or first, d_to or last
+            if d_from > d_to:
+                raise InputError(f"--from {d_from} is after --to {d_to}")
+            filters = Filters(date_from=d_from, date_to=d_to, categories=cats)
+            if method in ("hdbscan", "dbscan"):
+                params = dict(min_cluster_size=min_cluster_size, eps_m=eps, max_points=max_points, seed=seed)
+            else:
+                params = dict(unit=unit, resolution=res, k=k, permutations=permutations, seed=seed)
+                if fdr is not None:
+                    params["fdr"] = fdr
+                if inference is not None and method in ("gi", "ehsa"):
+                    params["inference"] = inference
+                if method == "ehsa":
+                    params.update(interval=interval, time_lags=time_lags)
+            result = hs.run(method, con, filters, scope, **params)
+        finally:
+            con.close()
+        hs.write_result(result, out)
+    except InputError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/] {out}: {hs.summary(result)}", highlight=False, soft_wrap=True)
+    for note in result.meta.get("warnings", []):
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)

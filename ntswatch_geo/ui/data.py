@@ -45,3 +45,11 @@ def synthetic_in_view(_con, f: Filters, scope: Scope, version: tuple) -> tuple[i
 def con_and_version():
     con = connection()
     return con, data_version(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def hotspot_result(_con, method: str, params: tuple, f: Filters, scope: Scope, version: tuple):
+    """A hotspot result, cached by method, parameters, filters, scope and data version."""
+    from .. import hotspots
+
+    return hotspots.run(method, _con, f, scope, **dict(params))

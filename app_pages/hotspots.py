@@ -1,0 +1,147 @@
+"""Hotspots: Gi*, local Moran, emerging hot spots and density clusters on the analyst's filtered reports."""
+import io
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ntswatch_geo import hotspot_maps as hm
+from ntswatch_geo.errors import InputError
+from ntswatch_geo.i18n import fmt_int, fmt_month, t
+from ntswatch_geo.ui import data, sidebar, widgets
+
+ctx = st.session_state["ctx"]
+lang, scope = ctx.lang, ctx.user.scope()
+f = st.session_state[sidebar.K_FILTERS]
+con, version = data.con_and_version()
+st.title(t("hotspots.title", lang))
+
+METHODS = ["gi", "lisa", "ehsa", "hdbscan", "dbscan"]
+c = st.columns([2, 1, 1, 1, 1])
+method = c[0].selectbox(t("hotspots.method", lang), METHODS, key="hs_method",
+                        format_func=lambda m: t(f"hotspots.method_{m}", lang))
+density = method in ("hdbscan", "dbscan")
+unit = c[1].selectbox(t("hotspots.unit", lang), ["district", "h3"], key="hs_unit", disabled=density,
+                      format_func=lambda u: t(f"hotspots.unit_{u}", lang))
+res = c[2].selectbox(t("hotspots.resolution", lang), ["auto", 5, 6, 7, 8], key="hs_res",
+                     disabled=density or unit != "h3")
+fdr = c[3].toggle(t("hotspots.fdr", lang), value=True, key="hs_fdr", disabled=density)
+perms = c[4].selectbox(t("hotspots.permutations", lang), [99, 499, 999], index=2, key="hs_perm", disabled=density)
+st.caption(t(f"hotspots.explain_{method}", lang))
+
+if density:
+    d1, d2 = st.columns(2)
+    size = d1.number_input(t("hotspots.min_cluster", lang), 5, 5000, 50, step=5, key="hs_min")
+    eps = d2.number_input(t("hotspots.eps", lang), 50, 20000, 1000, step=50, key="hs_eps", disabled=method == "hdbscan")
+    params = {"min_cluster_size": int(size), "seed": 0}
+    if method == "dbscan":
+        params["eps_m"] = float(eps)
+else:
+    params = {"unit": unit, "permutations": int(perms), "seed": 0, "fdr": fdr}
+    if unit == "h3" and res != "auto":
+        params["resolution"] = int(res)
+
+try:
+    with st.spinner(t("hotspots.computing", lang)):
+        result = data.hotspot_result(con, method, tuple(sorted(params.items())), f, scope, version)
+except InputError as exc:
+    st.warning(t("hotspots.cannot", lang, reason=str(exc)), icon=":material/info:")
+    st.stop()
+
+frame, meta = result.frame, result.meta
+if meta.get("resolution_reason"):
+    st.info(meta["resolution_reason"][lang], icon=":material/hexagon:")
+for w in meta.get("warnings", []):
+    st.caption(f"⚠ {w}")
+
+lay = st.columns(4)
+show_heat = lay[0].toggle(t("hotspots.layer_heat", lang), key="hs_heat", value=False)
+show_cross = lay[1].toggle(t("hotspots.layer_crossings", lang), key="hs_cross", value=True)
+show_par = lay[2].toggle(t("hotspots.layer_parallel", lang), key="hs_par", value=True)
+
+geom = data.geometry(con, "geo")
+codes = frame["unit_id"].astype(str).tolist() if not density and unit == "district" else \
+    [d for d in data.options(con, scope, version).districts]
+selected = st.session_state.get("hs_selected")
+
+
+def on_pick():
+    state = st.session_state.get("hs_map")
+    objs = state.selection.objects.get(hm.LAYER_RESULT) if state else None
+    if objs:
+        st.session_state["hs_selected"] = (objs[0].get("properties") or objs[0]).get("unit_id")
+
+
+left, right = st.columns([3, 2])
+with left:
+    slice_bins, label = None, None
+    if method == "ehsa" and result.detail is not None and len(result.detail):
+        starts = sorted(result.detail["slice_start"].unique())
+        choice = st.select_slider(t("hotspots.month", lang), options=["all", *starts], key="hs_slice",
+                                  format_func=lambda s: t("hotspots.all_months", lang) if s == "all"
+                                  else fmt_month(s, lang))
+        play = st.toggle(t("hotspots.play", lang), key="hs_play")
+        if choice != "all":
+            slice_bins = hm.slice_bins(result.detail, choice)
+    feats = hm.cluster_features(frame, lang) if density else hm.result_features(frame, method, lang, slice_bins, selected)
+    deck = hm.deck(geom, feats, lang, heat=hm.heat_points(frame) if show_heat and not density else None,
+                   show_crossings=show_cross, show_parallel=show_par, codes=codes)
+    st.pydeck_chart(deck, on_select=on_pick, selection_mode="single-object", key="hs_map", height=560)
+    if density:
+        st.caption(t("hotspots.density_summary", lang, n=meta["n_clusters"], pts=fmt_int(meta["sample_size"]),
+                     out=f"{meta['outlier_share']:.0%}", total=fmt_int(meta["matching"])))
+    else:
+        counts = meta.get("bins") or meta.get("classes") or meta.get("categories")
+        widgets.legend(hm.legend_rows("gi" if slice_bins is not None else method, counts if slice_bins is None else None),
+                       t("hotspots.legend", lang))
+    if method == "ehsa" and st.session_state.get("hs_play"):
+        @st.fragment(run_every=1.5)
+        def _advance():
+            starts_all = ["all", *sorted(result.detail["slice_start"].unique())]
+            i = starts_all.index(st.session_state.get("hs_slice", "all"))
+            st.session_state["hs_slice"] = starts_all[(i + 1) % len(starts_all)]
+            st.rerun(scope="app")
+        _advance()
+
+with right:
+    st.subheader(t("hotspots.panel", lang))
+    row = frame[frame[frame.columns[0]].astype(str) == str(selected)] if selected else frame.iloc[0:0]
+    if row.empty:
+        st.caption(t("hotspots.panel_help", lang))
+    else:
+        r = row.iloc[0]
+        name = r.get(f"name_{lang}") or r[frame.columns[0]]
+        st.markdown(f"**{name}**")
+        if not density:
+            st.markdown(f"{r[f'label_{lang}']} · {t('hotspots.tip_reports', lang)} {fmt_int(r['reports'])}")
+            if "z" in r:
+                st.caption(f"z = {r['z']:.2f}, p = {r['p_value']:.3f}")
+            if method == "ehsa":
+                d = result.detail[result.detail["unit_id"] == r["unit_id"]]
+                fig = go.Figure([go.Bar(x=[fmt_month(s, lang) for s in d["slice_start"]], y=d["reports"],
+                                        name=t("hotspots.tip_reports", lang)),
+                                 go.Scatter(x=[fmt_month(s, lang) for s in d["slice_start"]], y=d["z"], yaxis="y2",
+                                            name="Gi* z", mode="lines+markers")])
+                fig.update_layout(height=260, margin={"l": 0, "r": 0, "t": 10, "b": 0}, showlegend=False,
+                                  yaxis2={"overlaying": "y", "side": "right"}, font={"family": "Noto Sans Thai"})
+                st.plotly_chart(fig, width="stretch")
+                st.caption(t("hotspots.mk", lang, tau=f"{r['mk_tau']:.2f}", p=f"{r['mk_p']:.3f}",
+                             hot=int(r["hot_slices"]), n=int(r["n_slices"])))
+            if unit == "district":
+                pa = con.execute("""SELECT n.name_en, n.country, coalesce(n.province_en, '') FROM parallel_areas p
+                                    JOIN neighbour_districts n ON n.id = p.neighbour_id
+                                    WHERE p.district_code = ? ORDER BY p.shared_km DESC""", [str(r["unit_id"])]).fetchall()
+                if pa:
+                    st.caption(t("hotspots.parallel", lang, names=", ".join(
+                        f"{n} ({t('country.' + c, lang)}{', ' + p if p else ''})" for n, c, p in pa)))
+
+st.subheader(t("hotspots.results", lang))
+table = frame.drop(columns="geometry")
+st.dataframe(table, hide_index=True, width="stretch", height=300)
+dl = st.columns(3)
+dl[0].download_button("GeoJSON", frame.to_json(drop_id=True).encode("utf-8"), file_name=f"hotspots_{method}.geojson",
+                      mime="application/geo+json")
+dl[1].download_button("CSV", table.to_csv(index=False).encode("utf-8-sig"), file_name=f"hotspots_{method}.csv",
+                      mime="text/csv")
+buf = io.BytesIO()
+table.to_parquet(buf)
+dl[2].download_button("Parquet", buf.getvalue(), file_name=f"hotspots_{method}.parquet")
