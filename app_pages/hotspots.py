@@ -24,7 +24,9 @@ unit = c[1].selectbox(t("hotspots.unit", lang), ["district", "h3"], key="hs_unit
                       format_func=lambda u: t(f"hotspots.unit_{u}", lang))
 res = c[2].selectbox(t("hotspots.resolution", lang), ["auto", 5, 6, 7, 8], key="hs_res",
                      disabled=density or unit != "h3")
-fdr = c[3].toggle(t("hotspots.fdr", lang), value=True, key="hs_fdr", disabled=density)
+# defaults as the functions': FDR for emerging hot spots (z-score p-values), off for Gi*/LISA, where a
+# permutation p-value cannot fall below 1/(permutations+1) and FDR over few districts rarely finds anything
+fdr = c[3].toggle(t("hotspots.fdr", lang), value=method == "ehsa", key=f"hs_fdr_{method}", disabled=density)
 perms = c[4].selectbox(t("hotspots.permutations", lang), [99, 499, 999], index=2, key="hs_perm", disabled=density)
 st.caption(t(f"hotspots.explain_{method}", lang))
 
