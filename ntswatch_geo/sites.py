@@ -1,0 +1,345 @@
+"""Evidence-based ranking of the Thai border districts for "Building Strong Cross-Border Communities".
+
+- `criteria(con, filters, scope)`: one row per border district in scope with the criteria of `CRITERIA`,
+  computed in DuckDB (`queries/sites_criteria.sql`; momentum from the monthly series of `trends.series`).
+- `rank(crit_df, weights, method)`: weighted sum or TOPSIS (pymcdm), score, rank and per-criterion
+  contributions.
+- `sensitivity(crit_df, weights, method)`: Monte Carlo over the weights (and over both methods), rank
+  acceptability and rank ranges.
+- SWOT notes (`add_note`, `notes`) in the `swot_notes` table (migration 005).
+
+Methods and normalisation:
+
+- weighted sum ("wsm"): pymcdm `WSM` with min-max normalisation per criterion (benefit: (x-min)/(max-min),
+  cost: (max-x)/(max-min)); a criterion without variation normalises to 0 for everyone (pymcdm's own
+  min-max gives 1, which we replace so that such a criterion contributes nothing). Weights are divided by their
+  sum. Contribution of a criterion = weight × normalised value; the contributions add up to the score.
+- TOPSIS ("topsis"): pymcdm `TOPSIS` with vector normalisation (x / ‖x‖; a cost criterion 1 − x / ‖x‖, which
+  gives the same distances as the classical Hwang & Yoon form with the minimum as ideal). Criteria with zero
+  weight or without variation are left out before calling pymcdm (they add nothing to either distance, and an
+  all-zero column would divide by zero). Contributions are an approximation — closeness is not additive: the
+  score is split in proportion to each criterion's share of the squared distance from the negative ideal,
+  c_ij = C_i × (v_ij − v_j⁻)² / Σ_k (v_ik − v_k⁻)² (non-negative, they add up to the score, 0 for a
+  switched-off or constant criterion).
+
+Planners switch a criterion off with weight 0 or by listing it in `exclude`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from pymcdm.methods import TOPSIS, WSM
+from pymcdm.normalizations import vector_normalization
+
+from .db import run_query
+from .errors import InputError
+from .filters import Filters
+from .scope import Scope
+from .trends import MIN_MONTHS, mann_kendall, series
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    label_th: str
+    label_en: str
+    unit: str
+    direction: str  # 'benefit' | 'cost'
+    group: str      # need | momentum | engagement | connectivity | programme
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion("reports_per_border_km", "รายงานต่อกิโลเมตรแนวชายแดน", "Reports per km of international border",
+              "reports/km", "benefit", "need"),
+    Criterion("reports_per_100km2", "รายงานต่อ 100 ตร.กม.", "Reports per 100 km²", "reports/100 km²",
+              "benefit", "need"),
+    Criterion("momentum", "แนวโน้มรายงานรายเดือน (Sen's slope)", "Momentum: Sen's slope of monthly reports",
+              "reports/month per month", "benefit", "momentum"),
+    Criterion("mwcc_office_per_month", "รายงานผ่านศูนย์ NTS-MWCC ต่อเดือน", "Reports through the MWCC office per month",
+              "reports/month", "benefit", "engagement"),
+    Criterion("online_per_month", "รายงานออนไลน์ต่อเดือน", "Online reports per month", "reports/month",
+              "benefit", "engagement"),
+    Criterion("verified_share", "สัดส่วนที่ตรวจสอบแล้ว", "Share verified", "share 0–1", "benefit", "engagement"),
+    Criterion("median_days_to_verification", "มัธยฐานวันจนตรวจสอบ", "Median days to verification", "days",
+              "cost", "engagement"),
+    Criterion("parallel_areas", "จำนวนพื้นที่คู่ขนาน", "Parallel areas", "count", "benefit", "connectivity"),
+    Criterion("shared_border_km", "ความยาวแนวชายแดนร่วม", "Shared border length", "km", "benefit", "connectivity"),
+    Criterion("crossings", "จุดผ่านแดน", "Border crossings", "count", "benefit", "connectivity"),
+    Criterion("permanent_crossings", "จุดผ่านแดนถาวร", "Permanent border crossings", "count", "benefit",
+              "connectivity"),
+    Criterion("mwcc_target", "อำเภอเป้าหมาย NTS-MWCC", "NTS-MWCC target district", "0/1", "benefit", "programme"),
+)
+CRITERIA_BY_KEY = {c.key: c for c in CRITERIA}
+CRITERION_KEYS = tuple(CRITERIA_BY_KEY)
+ID_COLUMNS = ("code", "name_th", "name_en", "province_code", "province_th", "province_en")
+METHODS = ("wsm", "topsis")
+
+PRESETS: dict[str, dict[str, float]] = {
+    # where reports are densest and rising
+    "greatest_need": {"reports_per_border_km": 3, "reports_per_100km2": 3, "momentum": 2,
+                      "median_days_to_verification": 1, "mwcc_target": 1},
+    # where the cross-border ties and the channels already work
+    "strongest_partnership": {"mwcc_office_per_month": 2, "online_per_month": 1, "verified_share": 2,
+                              "median_days_to_verification": 1, "parallel_areas": 2, "shared_border_km": 1,
+                              "crossings": 1, "permanent_crossings": 1, "mwcc_target": 1},
+    # every criterion equally
+    "balanced": {k: 1.0 for k in CRITERION_KEYS},
+}
+
+
+# ------------------------------------------------------------------------------------------------ criteria
+
+def criteria(con, filters: Filters, scope: Scope, as_of: dt.date | None = None) -> pd.DataFrame:
+    """One row per border district in scope (and in the district/province/MWCC filters): ID_COLUMNS, reports,
+    border_km, area_km2, the CRITERIA columns, momentum_months and momentum_trend.
+
+    Momentum is Sen's slope (reports per month per month) of the district's complete monthly series in the
+    filter dates (trends.mann_kendall); with fewer than trends.MIN_MONTHS complete months it is 0 and
+    momentum_trend says "too_short". Districts without reports get 0 everywhere (median days to verification
+    too — note that 0 days then looks best on that cost criterion). No NaN.
+    """
+    df = run_query(con, "sites_criteria", filters.sql_params(scope)).df()
+    monthly = series(con, filters, scope, by=("district",), freq="month", as_of=as_of)
+    monthly = monthly[monthly["complete"]]
+    slopes, months, trend = {}, {}, {}
+    for code, g in monthly.groupby("district_code", sort=False):
+        r = mann_kendall(g.sort_values("period")["reports"].to_numpy())
+        ok = r["months"] >= MIN_MONTHS and np.isfinite(r["sen_slope"])
+        slopes[code] = float(r["sen_slope"]) if ok else 0.0
+        months[code] = int(r["months"])
+        trend[code] = r["trend"]
+    df["momentum"] = df["code"].map(slopes).fillna(0.0).astype(float)
+    df["momentum_months"] = df["code"].map(months).fillna(0).astype("int64")
+    df["momentum_trend"] = df["code"].map(trend).fillna("too_short")
+    cols = [*ID_COLUMNS, "reports", "border_km", "area_km2", *CRITERION_KEYS, "momentum_months", "momentum_trend"]
+    df = df[cols].reset_index(drop=True)
+    df[list(CRITERION_KEYS)] = df[list(CRITERION_KEYS)].astype(float).fillna(0.0)
+    df.attrs["momentum_note"] = (f"Sen's slope of complete months; 0 when fewer than {MIN_MONTHS} complete "
+                                 "months (momentum_trend = too_short)")
+    return df
+
+
+# ------------------------------------------------------------------------------------------------- weights
+
+def resolve_weights(weights: dict | str, exclude=(), directions: dict[str, str] | None = None) -> dict[str, float]:
+    """Weights as {criterion: weight ≥ 0} (a preset name or a dict; missing criteria weigh 0), excluded criteria
+    set to 0, divided by their sum. Raises InputError for unknown names, negative or non-finite weights, or
+    when every weight is zero."""
+    known = {**{c.key: c.direction for c in CRITERIA}, **(directions or {})}
+    if isinstance(weights, str):
+        if weights not in PRESETS:
+            raise InputError(f"weights: unknown preset {weights!r}; allowed: {', '.join(PRESETS)}")
+        weights = PRESETS[weights]
+    if not isinstance(weights, dict):
+        raise InputError("weights: give a preset name or a {criterion: weight} dict")
+    unknown = sorted(set(weights) - known.keys()) + sorted(set(exclude) - known.keys())
+    if unknown:
+        raise InputError(f"weights: unknown criteria {unknown}; allowed: {', '.join(known)}")
+    out: dict[str, float] = {}
+    for key, w in weights.items():
+        try:
+            w = float(w)
+        except (TypeError, ValueError):
+            raise InputError(f"weights: {key} = {w!r} is not a number") from None
+        if not np.isfinite(w) or w < 0:
+            raise InputError(f"weights: {key} = {w!r}; a weight must be a finite number ≥ 0")
+        out[key] = 0.0 if key in exclude else w
+    total = sum(out.values())
+    if total <= 0:
+        raise InputError("weights: all criterion weights are zero (or excluded) — give at least one criterion "
+                         "a weight above 0")
+    return {k: w / total for k, w in out.items()}
+
+
+def _minmax0(x, cost=False):
+    """Min-max normalisation; a column without variation gives 0 (not pymcdm's 1)."""
+    x = np.asarray(x, dtype=float)
+    lo, hi = x.min(), x.max()
+    if hi == lo:
+        return np.zeros_like(x)
+    return (hi - x) / (hi - lo) if cost else (x - lo) / (hi - lo)
+
+
+def _scores(matrix: np.ndarray, w: np.ndarray, types: np.ndarray, method: str,
+            varies: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, contributions) for one method; w sums to 1; `varies` marks columns with variation."""
+    n, m = matrix.shape
+    contrib = np.zeros((n, m))
+    if method == "wsm":
+        nmat = np.column_stack([_minmax0(matrix[:, j], types[j] < 0) for j in range(m)]) if m else contrib
+        contrib = nmat * w
+        # pymcdm's WSM with our normalisation; validation off because a weight may be 0
+        scores = WSM(normalization_function=_minmax0)(matrix, w, types, validation=False)
+        return np.asarray(scores, dtype=float), contrib
+    use = varies & (w > 0)
+    if not use.any():
+        return np.zeros(n), contrib
+    sub_w = w[use] / w[use].sum()
+    scores = np.asarray(TOPSIS(vector_normalization)(matrix[:, use], sub_w, types[use], validation=False),
+                        dtype=float)
+    nmat = np.column_stack([vector_normalization(matrix[:, j], types[j] < 0) for j in np.flatnonzero(use)])
+    v = nmat * sub_w
+    sq = (v - v.min(axis=0)) ** 2
+    tot = sq.sum(axis=1, keepdims=True)
+    share = np.divide(sq, tot, out=np.zeros_like(sq), where=tot > 0)
+    contrib[:, use] = share * scores[:, None]
+    return scores, contrib
+
+
+def _prepare(crit_df: pd.DataFrame, weights, method: str, exclude, directions):
+    if method not in METHODS:
+        raise InputError(f"method: {method!r} is not allowed; allowed: {', '.join(METHODS)}")
+    w = resolve_weights(weights, exclude, directions)
+    dirs = {**{c.key: c.direction for c in CRITERIA}, **(directions or {})}
+    keys = [k for k in w if k in crit_df.columns] if directions else [k for k in CRITERION_KEYS if k in w]
+    missing = [k for k in w if w[k] > 0 and k not in crit_df.columns]
+    if missing:
+        raise InputError(f"weights: criteria {missing} are not columns of the criteria table")
+    if len(crit_df) == 0:
+        raise InputError("no districts to rank: the criteria table is empty")
+    matrix = np.nan_to_num(crit_df[keys].to_numpy(dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    wv = np.array([w[k] for k in keys], dtype=float)
+    wv = wv / wv.sum()
+    types = np.array([1 if dirs[k] == "benefit" else -1 for k in keys])
+    varies = matrix.max(axis=0) > matrix.min(axis=0) if len(matrix) else np.zeros(len(keys), bool)
+    return keys, matrix, wv, types, varies
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """1 = best; ties share the best rank (scores rounded to 12 digits so float noise does not split ties)."""
+    return pd.Series(np.round(scores, 12)).rank(method="min", ascending=False).to_numpy(dtype=int)
+
+
+def rank(crit_df: pd.DataFrame, weights: dict | str = "balanced", method: str = "topsis", exclude=(),
+         directions: dict[str, str] | None = None) -> pd.DataFrame:
+    """Score and rank the districts of `crit_df` (from `criteria`).
+
+    weights: a preset name (PRESETS) or {criterion: weight ≥ 0}; missing criteria and `exclude` weigh 0; the
+    weights are divided by their sum. method: "wsm" (weighted sum, min-max) or "topsis" (vector
+    normalisation); see the module docstring. `directions` adds or overrides criteria ({column: 'benefit' |
+    'cost'}) for tables that are not from `criteria`.
+
+    Returns the ID columns present, score, rank (1 = best, ties share the best rank) and contrib_<criterion>
+    for every criterion used, best first. attrs: method, normalisation, weights, warnings (e.g. a criterion
+    without variation, which contributes 0 for everyone).
+    """
+    keys, matrix, wv, types, varies = _prepare(crit_df, weights, method, exclude, directions)
+    scores, contrib = _scores(matrix, wv, types, method, varies)
+    scores = np.nan_to_num(scores, nan=0.0)
+    out = crit_df[[c for c in ID_COLUMNS if c in crit_df.columns]].copy()
+    out["score"] = scores
+    out["rank"] = _ranks(scores)
+    for j, k in enumerate(keys):
+        out[f"contrib_{k}"] = np.nan_to_num(contrib[:, j], nan=0.0)
+    notes = [f"{k}: no variation between districts — contributes 0 for everyone"
+             for j, k in enumerate(keys) if wv[j] > 0 and not varies[j]]
+    if not (varies & (wv > 0)).any():
+        notes.append("no weighted criterion varies between districts: every score is 0")
+    for n in notes:
+        warnings.warn(n, stacklevel=2)
+    out = out.sort_values(["rank", *(["code"] if "code" in out.columns else [])], kind="stable")
+    out = out.reset_index(drop=True)
+    out.attrs.update(method=method,
+                     normalisation="min-max (constant criterion → 0)" if method == "wsm"
+                     else "vector (x/‖x‖; cost 1 − x/‖x‖)",
+                     weights=dict(zip(keys, wv.tolist())), warnings=notes)
+    return out
+
+
+# --------------------------------------------------------------------------------------------- sensitivity
+
+def sensitivity(crit_df: pd.DataFrame, weights: dict | str = "balanced", method_or_both: str = "both",
+                n: int = 1000, spread: float = 0.2, top_k: int = 5, seed: int = 0, exclude=(),
+                directions: dict[str, str] | None = None) -> pd.DataFrame:
+    """Monte Carlo robustness of the ranking.
+
+    Each of `n` runs multiplies every chosen weight by an independent factor U(1 − spread, 1 + spread) and
+    divides by the sum (switched-off criteria stay at 0). With method_or_both="both" each draw is ranked by the
+    weighted sum and by TOPSIS (2n rankings); otherwise by the one method. Reproducible: numpy
+    default_rng(seed).
+
+    Returns per district: ID columns, base_rank (the chosen weights; for "both" the TOPSIS rank),
+    acceptability (share of rankings with rank ≤ top_k), rank_min, rank_p05, rank_median, rank_p95, rank_max;
+    best acceptability first.
+    """
+    methods = METHODS if method_or_both == "both" else (method_or_both,)
+    if any(m not in METHODS for m in methods):
+        raise InputError(f"method: {method_or_both!r} is not allowed; allowed: {', '.join(METHODS)}, both")
+    if not (isinstance(n, int) and n >= 1):
+        raise InputError(f"n: {n!r}; give a whole number of runs ≥ 1")
+    if not (0 <= spread < 1):
+        raise InputError(f"spread: {spread!r}; give a fraction in [0, 1)")
+    if not (isinstance(top_k, int) and top_k >= 1):
+        raise InputError(f"top_k: {top_k!r}; give a whole number ≥ 1")
+    keys, matrix, wv, types, varies = _prepare(crit_df, weights, methods[-1], exclude, directions)
+    rng = np.random.default_rng(seed)
+    factors = rng.uniform(1 - spread, 1 + spread, size=(n, len(keys)))
+    ranks = np.empty((n * len(methods), len(matrix)), dtype=int)
+    i = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in factors:
+            w = wv * f
+            w = w / w.sum()
+            for m in methods:
+                ranks[i] = _ranks(_scores(matrix, w, types, m, varies)[0])
+                i += 1
+    base = _ranks(_scores(matrix, wv, types, methods[-1], varies)[0])
+    out = crit_df[[c for c in ID_COLUMNS if c in crit_df.columns]].copy()
+    out["base_rank"] = base
+    out["acceptability"] = (ranks <= top_k).mean(axis=0)
+    out["rank_min"] = ranks.min(axis=0)
+    out["rank_p05"] = np.percentile(ranks, 5, axis=0)
+    out["rank_median"] = np.median(ranks, axis=0)
+    out["rank_p95"] = np.percentile(ranks, 95, axis=0)
+    out["rank_max"] = ranks.max(axis=0)
+    out = out.sort_values(["acceptability", "base_rank"], ascending=[False, True], kind="stable")
+    out = out.reset_index(drop=True)
+    out.attrs.update(methods=list(methods), n=n, spread=spread, top_k=top_k, seed=seed,
+                     noise="multiplicative U(1-spread, 1+spread) per weight, renormalised",
+                     weights=dict(zip(keys, wv.tolist())))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- SWOT notes
+
+SWOT_KINDS = ("strengths", "weaknesses", "opportunities", "threats")
+MAX_NOTE_CHARS = 4000
+
+
+def add_note(con, district_code: str, kind: str, text: str, author: str, neighbour_id: str | None = None) -> int:
+    """Store one SWOT note about a border district (or, with neighbour_id, about its parallel-area pair with
+    that Lao/Cambodian district). Returns the note id; InputError names the field and what is allowed."""
+    if kind not in SWOT_KINDS:
+        raise InputError(f"kind: {kind!r} is not allowed; allowed: {', '.join(SWOT_KINDS)}")
+    text = (text or "").strip() if isinstance(text, str) or text is None else None
+    if text is None or not text:
+        raise InputError("text: the note is empty; write what you observed")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InputError(f"text: {len(text)} characters; at most {MAX_NOTE_CHARS}")
+    author = author.strip() if isinstance(author, str) else ""
+    if not author:
+        raise InputError("author: required (the username writing the note)")
+    if not isinstance(district_code, str) or not district_code:
+        raise InputError("district_code: required (a 4-digit DOPA code of a border district)")
+    if neighbour_id is not None and (not isinstance(neighbour_id, str) or not neighbour_id.strip()):
+        raise InputError("neighbour_id: give a neighbour district id, or None for a note about the district")
+    params = {"district_code": district_code, "neighbour_id": neighbour_id}
+    district_ok, pair_ok = run_query(con, "sites_note_target", params).fetchone()
+    if not district_ok:
+        raise InputError(f"district_code: {district_code!r} is not a border district")
+    if not pair_ok:
+        raise InputError(f"neighbour_id: {neighbour_id!r} is not a parallel area of district {district_code}")
+    row = run_query(con, "sites_insert_note", {**params, "kind": kind, "text": text, "author": author}).fetchone()
+    return int(row[0])
+
+
+def notes(con, district_codes=()) -> pd.DataFrame:
+    """SWOT notes of the given districts (all when empty), in SWOT order, oldest first."""
+    if isinstance(district_codes, str):
+        district_codes = [district_codes]
+    return run_query(con, "sites_notes", {"district_codes": list(district_codes)}).df()

@@ -1,0 +1,75 @@
+-- Criteria for ranking border districts ("Building Strong Cross-Border Communities"): one row per border
+-- district the scope and the district filters allow (zeros for districts without reports, never NULL).
+-- need: reports per km of international border and per 100 km²; engagement: reports per month through
+-- mwcc_office and online (months = filter days / 30.4375), verified share, median days to verification;
+-- connectivity: parallel areas, shared border km, crossings (all / permanent); mwcc target 0/1.
+with r as (
+    select * from filtered_reports($date_from, $date_to, $cats::varchar[], $provs::varchar[], $dists::varchar[],
+                                   $mwcc_only, $chans::varchar[], $stats::varchar[],
+                                   $scope_province::varchar, $scope_district::varchar)
+),
+
+in_scope as (
+    select d.*
+    from districts d
+    where d.is_border
+      and ($scope_province::varchar is null or d.province_code = $scope_province::varchar)
+      and ($scope_district::varchar is null or d.code = $scope_district::varchar)
+      and (len($provs::varchar[]) = 0 or list_contains($provs::varchar[], d.province_code))
+      and (len($dists::varchar[]) = 0 or list_contains($dists::varchar[], d.code))
+      and (not $mwcc_only or d.code in (select district_code from mwcc_sites))
+),
+
+months as (
+    select (date_diff('day', $date_from::date, $date_to::date) + 1) / 30.4375 as n
+),
+
+counts as (
+    select
+        district_code,
+        count(*) as reports,
+        count(*) filter (where channel = 'mwcc_office') as mwcc_office,
+        count(*) filter (where channel = 'online') as online,
+        count(*) filter (where status in ('verified', 'forwarded')) as verified,
+        median(date_diff('hour', received_at, verified_at) / 24.0)
+            filter (where status in ('verified', 'forwarded') and verified_at is not null) as median_days
+    from r
+    group by district_code
+),
+
+pairs as (
+    select district_code, count(*) as parallel_areas
+    from parallel_areas group by district_code
+),
+
+crossings as (
+    select district_code, count(*) as crossings,
+           count(*) filter (where crossing_type = 'permanent') as permanent_crossings
+    from border_crossings group by district_code
+)
+
+select
+    d.code, d.name_th, d.name_en, d.province_code,
+    p.name_th as province_th, p.name_en as province_en,
+    coalesce(c.reports, 0)::bigint as reports,
+    d.border_km_la + d.border_km_kh as border_km,
+    d.area_km2,
+    case when d.border_km_la + d.border_km_kh > 0
+         then coalesce(c.reports, 0) / (d.border_km_la + d.border_km_kh) else 0 end as reports_per_border_km,
+    case when d.area_km2 > 0 then coalesce(c.reports, 0) * 100.0 / d.area_km2 else 0 end as reports_per_100km2,
+    coalesce(c.mwcc_office, 0) / (select n from months) as mwcc_office_per_month,
+    coalesce(c.online, 0) / (select n from months) as online_per_month,
+    case when coalesce(c.reports, 0) > 0 then c.verified / c.reports else 0 end::double as verified_share,
+    coalesce(c.median_days, 0)::double as median_days_to_verification,
+    coalesce(pa.parallel_areas, 0)::double as parallel_areas,
+    (d.border_km_la + d.border_km_kh)::double as shared_border_km,
+    coalesce(x.crossings, 0)::double as crossings,
+    coalesce(x.permanent_crossings, 0)::double as permanent_crossings,
+    case when m.district_code is not null then 1.0 else 0.0 end as mwcc_target
+from in_scope d
+join provinces p on p.code = d.province_code
+left join counts c on c.district_code = d.code
+left join pairs pa on pa.district_code = d.code
+left join crossings x on x.district_code = d.code
+left join mwcc_sites m on m.district_code = d.code
+order by d.code
