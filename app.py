@@ -5,7 +5,7 @@ from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import Context, current_user, language
 
-FILTERED_PAGES = {"", "overview", "hotspots", "trends", "data"}
+FILTERED_PAGES = {"", "overview", "hotspots", "trends", "sites", "data"}
 
 st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
 
@@ -31,6 +31,7 @@ else:
             st.Page("app_pages/trends.py", title=t("nav.trends", lang), icon=":material/trending_up:"),
             st.Page("app_pages/briefing.py", title=t("nav.briefing", lang), icon=":material/description:"),
         ],
+        t("nav.plan", lang): [st.Page("app_pages/sites.py", title=t("nav.sites", lang), icon=":material/flag:")],
         t("nav.operate", lang): operate,
     }
     if user.role == "admin":

@@ -60,3 +60,32 @@ def test_briefing_with_a_malformed_period_says_so(env):
     at = page("ana", "app_pages/briefing.py")
     at.text_input(key="br_period").input("last summer").run()
     assert not at.exception and at.error
+
+
+def test_model_sites_page_ranks_with_acceptability_and_takes_a_swot_note(env, demo_db, tmp_path, monkeypatch):
+    import shutil
+
+    path = tmp_path / "sites.duckdb"
+    shutil.copy(demo_db, path)
+    monkeypatch.setenv("NTSWATCH_DB", str(path))
+    at = page("plan", "app_pages/sites.py", {"from": "2024-01-01", "to": "2026-10-31"})
+    ranked = at.dataframe[0].value
+    assert len(ranked) == 67 and list(ranked["rank"])[:3] == sorted(list(ranked["rank"])[:3])
+    assert ranked["acceptability"].between(0, 100).all() and ranked["score"].notna().all()
+    at.text_area[0].input("ผู้ใหญ่บ้านทั้งสองฝั่งประชุมร่วมกันทุกเดือน")
+    next(iter(at.get("form_submit_button"))).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    from ntswatch_geo.db import connect
+
+    con = connect(path)
+    assert con.execute("SELECT count(*) FROM swot_notes WHERE author = 'plan'").fetchone()[0] == 1
+    con.close()
+
+
+def test_all_criteria_switched_off_gives_a_message_not_an_error(env):
+    at = page("plan", "app_pages/sites.py")
+    for box in at.checkbox:
+        if box.key and box.key.startswith("st_on_"):
+            box.uncheck()
+    at.run()
+    assert not at.exception and any("weight" in w.value.lower() for w in at.warning)
