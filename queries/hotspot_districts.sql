@@ -8,10 +8,6 @@ select
     ST_AsWKB(d.geom) as wkb
 from districts d
 join provinces p on p.code = d.province_code
-where d.is_border
-  and (len($provs::varchar[]) = 0 or list_contains($provs::varchar[], d.province_code))
-  and (len($dists::varchar[]) = 0 or list_contains($dists::varchar[], d.code))
-  and (not $mwcc_only or d.code in (select district_code from mwcc_sites))
-  and ($scope_province::varchar is null or d.province_code = $scope_province::varchar)
-  and ($scope_district::varchar is null or d.code = $scope_district::varchar)
+where d.code in (select code from filtered_border_districts($provs::varchar[], $dists::varchar[], $mwcc_only,
+                                                            $scope_province::varchar, $scope_district::varchar))
 order by d.code

@@ -39,12 +39,8 @@ chans as (
 district_domain as (
     select d.code as district_code, d.province_code
     from districts d
-    where d.is_border
-      and ($scope_province::varchar is null or d.province_code = $scope_province::varchar)
-      and ($scope_district::varchar is null or d.code = $scope_district::varchar)
-      and (len($provs::varchar[]) = 0 or list_contains($provs::varchar[], d.province_code))
-      and (len($dists::varchar[]) = 0 or list_contains($dists::varchar[], d.code))
-      and (not $mwcc_only or d.code in (select district_code from mwcc_sites))
+    where d.code in (select code from filtered_border_districts($provs::varchar[], $dists::varchar[], $mwcc_only,
+                                                                $scope_province::varchar, $scope_district::varchar))
     union
     select distinct district_code, province_code from r
 ),
