@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ntswatch_geo import maps, sites
+from ntswatch_geo import maps, site_sheet, sites
 from ntswatch_geo.charts import FONT
 from ntswatch_geo.errors import InputError
 from ntswatch_geo.i18n import fmt_date, t
@@ -107,10 +107,17 @@ with right:
                 st.error(str(exc))
     out = table.drop(columns=[c for c in table.columns if c.startswith("geometry")], errors="ignore")
     all_notes = sites.notes(con, list(shortlist["code"]))
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     d1.download_button("CSV", out.to_csv(index=False).encode("utf-8-sig"), file_name="model_sites.csv", mime="text/csv")
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         out.to_excel(xw, sheet_name="ranking", index=False)
         all_notes.to_excel(xw, sheet_name="swot", index=False)
     d2.download_button("XLSX", buf.getvalue(), file_name="model_sites.xlsx")
+    sheet_lang = d3.segmented_control(t("briefing.pdf_lang", lang), ["th", "en"], default=lang, key="st_pdf_lang",
+                                      format_func=lambda x: {"th": "ไทย", "en": "English"}[x]) or lang
+    synthetic = bool(con.execute("SELECT count(*) FROM reports WHERE is_synthetic AND district_code = ?",
+                                 [pick]).fetchone()[0])
+    d3.download_button(t("sites.sheet_pdf", lang), site_sheet.district_sheet(con, pick, ranked, sens, crit, sheet_lang,
+                                                                              synthetic),
+                       file_name=f"model_site_{pick}_{sheet_lang}.pdf", mime="application/pdf")
