@@ -150,7 +150,7 @@ def test_sensitivity_is_reproducible_and_separates_robust_from_narrowly_ranked_d
 
 
 def test_criteria_on_the_demo_database_cover_the_67_border_districts_without_nan(demo_db):
-    con = connect(demo_db, read_only=True)
+    con = connect(demo_db)  # same configuration as the app's cached connection in this process
     df = sites.criteria(con, F, Scope("analyst"))
     assert len(df) == 67 and df["code"].is_unique
     assert not df[list(sites.CRITERION_KEYS)].isna().any().any()
