@@ -261,8 +261,10 @@ def test_governor_of_sa_kaeo_sees_only_sa_kaeo(page, server, sa_kaeo_districts):
     assert query_of(page).get("prov", ["27"]) == ["27"], page.url
 
     grid = page.get_by_test_id("stDataFrame")
+    grid.scroll_into_view_if_needed()  # the table sits below the map; the grid fills its rows once drawn
     expect(grid).to_be_visible()
     rows = grid.locator("tbody tr")
+    expect(rows.first).to_be_attached()
     assert rows.count() > 0, "the top-districts table is empty"
     for i in range(rows.count()):
         cells = [c.strip() for c in rows.nth(i).locator("td").all_inner_texts()]
