@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_REPORTS ?= 200000
 DEMO_SEED    ?= 42
 
-.PHONY: run test setup db chromium clean-db
+.PHONY: run test test-fast setup db chromium clean-db
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ chromium:
 
 test: setup chromium
 	$(BIN)/python -m pytest -q -ra
+
+# The quick loop: everything but the browser tests (no chromium needed; poppler-utils for the PDF tests).
+test-fast: setup
+	$(BIN)/python -m pytest -q -ra -m "not browser"
 
 clean-db:
 	rm -f data/ntswatch.duckdb data/ntswatch.duckdb.wal

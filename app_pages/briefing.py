@@ -6,7 +6,7 @@ import streamlit as st
 from ntswatch_geo import briefing, trends as tr
 from ntswatch_geo.errors import InputError
 from ntswatch_geo.filters import Filters
-from ntswatch_geo.i18n import fmt_date, fmt_int, fmt_month, label, t
+from ntswatch_geo.i18n import fmt_date, fmt_int, t
 from ntswatch_geo.ui.data import con_and_version, options
 
 ctx = st.session_state["ctx"]
@@ -56,9 +56,8 @@ al = tr.alerts(con, f, scope, month="all")
 if al.empty:
     st.success(t("trends.no_alerts", lang))
 for r in al.itertuples():
-    st.warning(t("trends.alert_line", lang, district=getattr(r, f"district_{lang}"), province=getattr(r, f"province_{lang}"),
-                 category=label("category", r.category, lang), month=fmt_month(r.month.date(), lang),
-                 observed=fmt_int(r.observed), expected=f"{r.expected:.1f}", rule=t(f"trends.rule_{r.rule}", lang)))
+    st.warning(getattr(r, f"evidence_{lang}"))
+st.caption(t("alerts.note", lang, fdr=tr.FDR_LEVEL, min=tr.MIN_ALERT_REPORTS))
 pdf_lang = st.segmented_control(t("briefing.pdf_lang", lang), ["th", "en"], default=lang, key="br_lang",
                                 format_func=lambda x: {"th": "ไทย", "en": "English"}[x]) or lang
 if st.button(t("briefing.make_pdf", lang), type="primary"):

@@ -16,7 +16,7 @@ con, version = data.con_and_version()
 st.title(t("hotspots.title", lang))
 
 METHODS = ["gi", "lisa", "ehsa", "hdbscan", "dbscan"]
-c = st.columns([2, 1, 1, 1, 1])
+c = st.columns([2, 1, 1, 1])
 method = c[0].selectbox(t("hotspots.method", lang), METHODS, key="hs_method",
                         format_func=lambda m: t(f"hotspots.method_{m}", lang))
 density = method in ("hdbscan", "dbscan")
@@ -24,10 +24,19 @@ unit = c[1].selectbox(t("hotspots.unit", lang), ["district", "h3"], key="hs_unit
                       format_func=lambda u: t(f"hotspots.unit_{u}", lang))
 res = c[2].selectbox(t("hotspots.resolution", lang), ["auto", 5, 6, 7, 8], key="hs_res",
                      disabled=density or unit != "h3")
-# defaults as the functions': FDR for emerging hot spots (z-score p-values), off for Gi*/LISA, where a
-# permutation p-value cannot fall below 1/(permutations+1) and FDR over few districts rarely finds anything
-fdr = c[3].toggle(t("hotspots.fdr", lang), value=method == "ehsa", key=f"hs_fdr_{method}", disabled=density)
-perms = c[4].selectbox(t("hotspots.permutations", lang), [99, 499, 999], index=2, key="hs_perm", disabled=density)
+adjust = c[3].selectbox(t("hotspots.adjust", lang), ["effort", "raw"], key="hs_adjust", disabled=density,
+                        format_func=lambda a: t(f"hotspots.adjust_{a}", lang), help=t("hotspots.adjust_help", lang))
+c2 = st.columns([2, 1, 1])
+# the functions' defaults: z-score p-values with FDR for Gi* and emerging hot spots (ArcGIS's Hot Spot and
+# Optimized Hot Spot Analysis); conditional permutations without FDR for local Moran (Cluster and Outlier)
+inference = c2[0].segmented_control(t("hotspots.inference", lang), ["normal", "permutation"], default="normal",
+                                    key=f"hs_inf_{method}", disabled=method not in ("gi", "ehsa"),
+                                    format_func=lambda i: t(f"hotspots.inference_{i}", lang),
+                                    help=t("hotspots.inference_help", lang)) or "normal"
+fdr = c2[1].toggle(t("hotspots.fdr", lang), value=method in ("gi", "ehsa"), key=f"hs_fdr_{method}", disabled=density)
+uses_perms = method == "lisa" or (method in ("gi", "ehsa") and inference == "permutation")
+perms = c2[2].selectbox(t("hotspots.permutations", lang), [99, 499, 999], index=2, key="hs_perm",
+                        disabled=not uses_perms)
 st.caption(t(f"hotspots.explain_{method}", lang))
 
 if density:
@@ -38,7 +47,9 @@ if density:
     if method == "dbscan":
         params["eps_m"] = float(eps)
 else:
-    params = {"unit": unit, "permutations": int(perms), "seed": 0, "fdr": fdr}
+    params = {"unit": unit, "permutations": int(perms), "seed": 0, "fdr": fdr, "adjust": adjust}
+    if method in ("gi", "ehsa"):
+        params["inference"] = inference
     if unit == "h3" and res != "auto":
         params["resolution"] = int(res)
 
@@ -52,6 +63,16 @@ except InputError as exc:
 frame, meta = result.frame, result.meta
 if meta.get("resolution_reason"):
     st.info(meta["resolution_reason"][lang], icon=":material/hexagon:")
+if meta.get("adjust_note"):
+    st.caption(t("hotspots.adjust_note", lang, note=meta["adjust_note"][lang]) + " "
+               + t("hotspots.cold_rule", lang, min=fmt_int(meta.get("min_expected_cold", 5))))
+if method == "ehsa":
+    from ntswatch_geo.hotspots.ehsa import DEFAULTS as EHSA_DEFAULTS
+
+    with st.expander(t("hotspots.defaults_title", lang)):
+        st.dataframe([{t("hotspots.defaults_param", lang): d[f"setting_{lang}"], t("hotspots.defaults_ours", lang): d["ours"],
+                       t("hotspots.defaults_arcgis", lang): d["arcgis"], t("hotspots.defaults_why", lang): d[f"why_{lang}"]}
+                      for d in EHSA_DEFAULTS], hide_index=True, width="stretch")
 for w in meta.get("warnings", []):
     st.caption(f"⚠ {w}")
 
@@ -93,8 +114,8 @@ with left:
                      out=f"{meta['outlier_share']:.0%}", total=fmt_int(meta["matching"])))
     else:
         counts = meta.get("bins") or meta.get("classes") or meta.get("categories")
-        widgets.legend(hm.legend_rows("gi" if slice_bins is not None else method, counts if slice_bins is None else None),
-                       t("hotspots.legend", lang))
+        widgets.legend(hm.legend_rows("gi" if slice_bins is not None else method,
+                                      counts if slice_bins is None else None, lang), t("hotspots.legend", lang))
     if method == "ehsa" and st.session_state.get("hs_play"):
         @st.fragment(run_every=1.5)
         def _advance():
@@ -115,7 +136,9 @@ with right:
         st.markdown(f"**{name}**")
         if not density:
             st.markdown(f"{r[f'label_{lang}']} · {t('hotspots.tip_reports', lang)} {fmt_int(r['reports'])}")
-            if "z" in r:
+            if f"evidence_{lang}" in r:
+                st.markdown(f"**{t('hotspots.evidence', lang)}:** {r[f'evidence_{lang}']}", help=None)
+            elif "z" in r:
                 st.caption(f"z = {r['z']:.2f}, p = {r['p_value']:.3f}")
             if method == "ehsa":
                 d = result.detail[result.detail["unit_id"] == r["unit_id"]]

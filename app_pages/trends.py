@@ -5,7 +5,7 @@ from plotly.subplots import make_subplots
 
 from ntswatch_geo import trends as tr
 from ntswatch_geo.charts import CATEGORY_COLOURS, FONT
-from ntswatch_geo.i18n import fmt_date, fmt_int, fmt_month, fmt_pct, label, t
+from ntswatch_geo.i18n import fmt_date, fmt_float, fmt_int, fmt_month, fmt_pct, label, t
 from ntswatch_geo.ui import sidebar, widgets
 from ntswatch_geo.ui.data import con_and_version
 
@@ -66,25 +66,33 @@ st.dataframe(ch.assign(category=ch["category"].map(lambda k: label("category", k
 
 st.subheader(t("trends.tests", lang))
 tt = p["tests"]
+notice = tr.trend_notice(tt, lang)
+if notice:
+    st.info(notice)
 st.dataframe(tt.assign(category=tt["category"].map(lambda k: label("category", k, lang)))[
-    ["category", "months", "trend", "sen_slope", "p_value", "seasonal_trend", "seasonal_sen_slope", "seasonal_p_value"]],
+    ["category", "months", "test", "trend", "sen_slope", "p_value", "small_count", "mk_trend", "mk_p_value",
+     "seasonal_trend", "seasonal_p_value"]],
     hide_index=True, width="stretch", column_config={
         "sen_slope": st.column_config.NumberColumn(t("trends.slope", lang), format="%.2f"),
         "p_value": st.column_config.NumberColumn("p", format="%.3f"),
-        "seasonal_sen_slope": st.column_config.NumberColumn(t("trends.seasonal_slope", lang), format="%.2f"),
+        "mk_p_value": st.column_config.NumberColumn("p (Mann-Kendall)", format="%.3f"),
         "seasonal_p_value": st.column_config.NumberColumn("p (seasonal)", format="%.3f")})
-st.caption(t("trends.tests_help", lang))
+st.caption(t("trends.tests_help_seasonal", lang))
 
 st.subheader(t("trends.alerts", lang))
 al = p["alerts"]
+st.caption(t("trends.alerts_method", lang, fdr=tr.FDR_LEVEL, min=tr.MIN_ALERT_REPORTS))
+months = al.attrs.get("months")
+if months is not None and len(months):
+    m = months.iloc[-1]
+    st.caption(t("trends.alerts_month_summary", lang, month=fmt_month(m["month"].date(), lang),
+                 tested=fmt_int(m["tested"]), alerts=fmt_int(m["alerts"]),
+                 expected_false=fmt_float(m["expected_false_alerts"], digits=2)))
 if al.empty:
     st.success(t("trends.no_alerts", lang))
 else:
-    for r in al.sort_values("month", ascending=False).head(30).itertuples():
-        st.warning(t("trends.alert_line", lang, district=getattr(r, f"district_{lang}"),
-                     province=getattr(r, f"province_{lang}"), category=label("category", r.category, lang),
-                     month=fmt_month(r.month.date(), lang), observed=fmt_int(r.observed),
-                     expected=f"{r.expected:.1f}", rule=t(f"trends.rule_{r.rule}", lang)), icon=":material/notifications:")
+    for r in al.head(30).itertuples():
+        st.warning(getattr(r, f"evidence_{lang}"), icon=":material/notifications:")
 
 st.subheader(t("trends.small_multiples", lang))
 dd = p["districts"]

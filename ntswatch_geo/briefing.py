@@ -51,6 +51,7 @@ FONT_DIR = PROJECT_ROOT / "static" / "fonts"
 FONT_FILES = {"": "NotoSansThai-Regular.ttf", "B": "NotoSansThai-Bold.ttf"}
 FAMILY = "NotoSansThai"
 CHART_DPI = 200
+ALERT_EVIDENCE_LINES = 8    # evidence lines under the alerts table (the strongest, newest first)
 TREND_MONTHS = 36          # the trend chart and the trend tests look back this many months from the period end
 CHART_MONTHS = 24          # the monthly chart by category
 MAP_SIZE_IN = (3.6, 4.3)   # the map image, inches (width, height)
@@ -711,7 +712,9 @@ def render_pdf(con, d: BriefingData, lang: str, generated_at: dt.datetime) -> by
                          label("category", r["category"], lang), fmt_int(r["observed"]),
                          fmt_float(r["expected"]), t(f"brief.rule_{r['rule'].replace('+', '_')}", lang)])
         table(rows, (22, 34, 52, 18, 18, 36), ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
-    note(t("brief.alerts_note", lang, surge_min=trends.SURGE_MIN_REPORTS, anomaly_min=trends.ANOMALY_MIN_REPORTS))
+        for text in d.alerts[f"evidence_{lang}"].head(ALERT_EVIDENCE_LINES):
+            note("• " + text, size=7.5)
+    note(t("alerts.note", lang, fdr=trends.FDR_LEVEL, min=trends.MIN_ALERT_REPORTS))
 
     heading(t("brief.peers_title", lang))
     rows = [[t("brief.col_province", lang), t("brief.col_border_districts", lang), t("brief.col_reports", lang),

@@ -334,6 +334,223 @@ def users_demo(db: Optional[Path] = DbOption) -> None:
                       "`ntswatch users remove NAME` then `ntswatch users demo` makes a new one.", highlight=False)
 
 
+# -- ntswatch alerts / trends: the Trends page's statistics to a file (ntswatch_geo.trends) -------------------
+
+TABLE_FORMATS = (".csv", ".json", ".parquet")
+
+
+def _stats_filters(con, target: Path, date_from, date_to, category, province, district):
+    """Filters from the shared CLI options, checked against the database (InputError naming the option)."""
+    from .briefing import resolve_province
+    from .db import run_query
+    from .filters import Filters
+    from .scope import Scope
+    from .taxonomy import CATEGORY_KEYS
+
+    cats = tuple(dict.fromkeys(category or ()))
+    bad = [c for c in cats if c not in CATEGORY_KEYS]
+    if bad:
+        raise InputError(f"--category: {bad[0]!r} is not a category; allowed: {', '.join(CATEGORY_KEYS)}")
+    d_from = _parse_date(date_from, "--from") if date_from else None
+    d_to = _parse_date(date_to, "--to") if date_to else None
+    try:
+        provs = tuple(dict.fromkeys(resolve_province(con, p) for p in (province or ())))
+    except InputError as exc:
+        raise InputError(f"--province: {exc}") from None
+    dists = []
+    for d in district or ():
+        row = con.execute("SELECT code FROM districts WHERE code = ? OR name_th = ? OR lower(name_en) = lower(?)",
+                          [d.strip(), d.strip(), d.strip()]).fetchall()
+        if len(row) != 1:
+            raise InputError(f"--district: {d!r} is not {'one' if row else 'a'} district; allowed: a 4-digit DOPA "
+                             "code or a unique Thai or English district name, e.g. 2706 or Aranyaprathet")
+        dists.append(row[0][0])
+    scope = Scope("analyst")
+    first, last, n_reports, _ = run_query(con, "data_extent", scope.sql_params()).fetchone()
+    if not n_reports:
+        raise InputError(f"{target}: no reports; run `ntswatch demo` or `ntswatch import` first")
+    d_from, d_to = d_from or first, d_to or last
+    if d_from > d_to:
+        raise InputError(f"--from {d_from} is after --to {d_to}")
+    return Filters(date_from=d_from, date_to=d_to, categories=cats, provinces=provs,
+                   districts=tuple(dict.fromkeys(dists))), scope
+
+
+def _open_stats_db(db: Optional[Path]):
+    from .db import connect, table_exists
+
+    target = _db_path(db)
+    if not target.exists():
+        raise InputError(f"{target}: no database; run `ntswatch init` first")
+    con = connect(target, read_only=True)
+    if not table_exists(con, "districts"):
+        con.close()
+        raise InputError(f"{target}: no districts; run `ntswatch init` first")
+    return target, con
+
+
+def _check_out(out: Optional[Path]) -> None:
+    if out is not None and out.suffix.lower() not in TABLE_FORMATS:
+        raise InputError(f"--out {out}: unknown output format {out.suffix or '(no extension)'!r}; "
+                         f"allowed: {', '.join(TABLE_FORMATS)}")
+
+
+def _write_table(df, out: Path) -> None:
+    """CSV (UTF-8 with BOM, formulas neutralised), JSON (records, UTF-8) or Parquet, by the extension."""
+    from .exports import neutralise_frame
+
+    df = df.copy()
+    df.attrs = {}
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        suffix = out.suffix.lower()
+        if suffix == ".csv":
+            neutralise_frame(df).to_csv(out, index=False, encoding="utf-8-sig")
+        elif suffix == ".json":
+            out.write_text(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1),
+                           encoding="utf-8")
+        else:
+            df.to_parquet(out, index=False)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+
+
+_FROM = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default: first report).")
+_TO = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (default: last report).")
+_CATEGORY = typer.Option(None, "--category", help="Category key; repeat for several (default: all).")
+_PROVINCE = typer.Option(None, "--province", help="Province: DOPA code, Thai or English name; repeat for several.")
+_DISTRICT = typer.Option(None, "--district", help="District: DOPA code, Thai or English name; repeat for several.")
+
+
+@app.command("alerts")
+def alerts_cmd(
+    month: Optional[str] = typer.Option(None, "--month", help="YYYY-MM (Buddhist-era years accepted) or 'all' "
+                                                              "(every complete month in the dates); default: the "
+                                                              "latest complete month."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the alerts to .csv (UTF-8 with BOM), .json or "
+                                                           ".parquet, chosen by the extension."),
+    date_from: Optional[str] = _FROM,
+    date_to: Optional[str] = _TO,
+    category: Optional[list[str]] = _CATEGORY,
+    province: Optional[list[str]] = _PROVINCE,
+    district: Optional[list[str]] = _DISTRICT,
+    db: Optional[Path] = DbOption,
+) -> None:
+    """Alerts per district and category: a robust Farrington-type baseline (quasi-Poisson, season, trend when
+    significant, past outbreaks left out) and Benjamini-Hochberg FDR across each month's cells.
+
+    Prints the alerts with their evidence and, per month, the cells tested and the expected number of false
+    alerts. docs/alerts.md gives the defaults. Reads the database as an analyst (all border districts).
+    """
+    from rich.markup import escape
+
+    from . import trends as tr
+
+    try:
+        _check_out(out)
+        target, con = _open_stats_db(db)
+        try:
+            f, scope = _stats_filters(con, target, date_from, date_to, category, province, district)
+            when = _parse_month_option(month)
+            fired = tr.alerts(con, f, scope, month=when)
+        finally:
+            con.close()
+        months = fired.attrs.get("months")
+        if out is not None:
+            _write_table(fired, out)
+    except InputError as exc:
+        _fail(exc)
+    if months is None or len(months) == 0:
+        console.print("no complete month with 12 months of history in these dates: nothing judged", highlight=False,
+                      soft_wrap=True)
+        return
+    for r in fired.head(20).itertuples():
+        console.print(f"• {escape(r.evidence_en)}", highlight=False, soft_wrap=True)
+    tested, n_alerts = int(months["tested"].sum()), int(months["alerts"].sum())
+    span = (f"{months['month'].min():%Y-%m}" if len(months) == 1
+            else f"{months['month'].min():%Y-%m} to {months['month'].max():%Y-%m}")
+    console.print(f"{span}: {n_alerts} alert(s) in {tested:,} cell-months judged ({len(months)} month(s)); "
+                  f"expected false alerts {months['expected_false_alerts'].sum():.2f} "
+                  f"(FDR q < {tr.FDR_LEVEL}, at least {tr.MIN_ALERT_REPORTS} reports)", highlight=False,
+                  soft_wrap=True)
+    if out is not None:
+        console.print(f"[green]ok[/] {escape(str(out))}: {len(fired)} alert(s)", highlight=False)
+
+
+def _parse_month_option(text: Optional[str]):
+    if text is None:
+        return None
+    if text.strip().lower() == "all":
+        return "all"
+    import re
+
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        y = y - 543 if y > 2400 else y
+        if 1 <= mo <= 12:
+            return dt.date(y, mo, 1)
+    raise InputError(f"--month: {text!r} is not a month; use YYYY-MM (e.g. 2026-09 or 2569-09) or all")
+
+
+@app.command("trends")
+def trends_cmd(
+    by: str = typer.Option("category", "--by", help="Groups: category, district, province or channel, or a "
+                                                    "comma-separated mix such as district,category."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the table to .csv (UTF-8 with BOM), .json or "
+                                                           ".parquet, chosen by the extension."),
+    date_from: Optional[str] = _FROM,
+    date_to: Optional[str] = _TO,
+    category: Optional[list[str]] = _CATEGORY,
+    province: Optional[list[str]] = _PROVINCE,
+    district: Optional[list[str]] = _DISTRICT,
+    db: Optional[Path] = DbOption,
+) -> None:
+    """Trend tests per group on the complete months in the dates: the seasonal Mann-Kendall test from 24
+    months (plain Mann-Kendall from 12, which does not account for seasonality), Sen's slope, small-count flags.
+    """
+    from rich.markup import escape
+
+    from . import trends as tr
+    from .i18n import label
+
+    try:
+        _check_out(out)
+        keys = tuple(k.strip() for k in by.split(",") if k.strip())
+        bad = [k for k in keys if k not in tr.KEYS]
+        if bad or not keys:
+            raise InputError(f"--by: {(bad or [by])[0]!r} is not a group; allowed: {', '.join(tr.KEYS)} "
+                             "(comma-separated mix)")
+        target, con = _open_stats_db(db)
+        try:
+            f, scope = _stats_filters(con, target, date_from, date_to, category, province, district)
+            res = tr.trend_tests(con, f, scope, by=keys)
+        finally:
+            con.close()
+        if out is not None:
+            _write_table(res, out)
+    except InputError as exc:
+        _fail(exc)
+    notice = tr.trend_notice(res, "en", cli=True)
+    t = Table(title=f"trend tests {f.date_from} to {f.date_to}")
+    name_cols = [c for c in ("district_en", "province_en", "category", "channel") if c in res.columns]
+    for c in (*name_cols, "months", "test", "trend", "p", "slope/month", "small"):
+        t.add_column(c, justify="right" if c in ("months", "p", "slope/month") else "left")
+    for r in res.head(40).to_dict("records"):
+        names = [label("category", r[c], "en") if c == "category" else str(r[c]) for c in name_cols]
+        t.add_row(*(escape(n) for n in names), str(r["months"]), r["test"], r["trend"],
+                  "–" if r["p_value"] != r["p_value"] else f"{r['p_value']:.3f}",
+                  "–" if r["sen_slope"] != r["sen_slope"] else f"{r['sen_slope']:+.2f}",
+                  "yes" if r["small_count"] else "")
+    console.print(t)
+    if len(res) > 40:
+        console.print(f"… {len(res) - 40} more rows (use --out)", highlight=False)
+    if notice:
+        console.print(f"[yellow]note:[/] {escape(notice)}", highlight=False, soft_wrap=True)
+    if out is not None:
+        console.print(f"[green]ok[/] {escape(str(out))}: {len(res)} row(s)", highlight=False)
+
+
 def main() -> None:  # pragma: no cover - console script entry
     app()
 
@@ -472,15 +689,27 @@ def hotspots_cmd(
     permutations: int = typer.Option(999, "--permutations", help="Conditional permutations, 99-9999."),
     seed: int = typer.Option(0, "--seed", help="Random seed (permutations, point sample)."),
     fdr: Optional[bool] = typer.Option(None, "--fdr/--no-fdr",
-                                       help="False Discovery Rate correction (default: off for gi and lisa, on for "
-                                            "ehsa)."),
+                                       help="False Discovery Rate correction (default: on for gi and ehsa, as "
+                                            "ArcGIS's Optimized Hot Spot Analysis; off for lisa)."),
     inference: Optional[str] = typer.Option(None, "--inference",
-                                            help="gi, ehsa: permutation or normal (the z-score's p-value, as "
-                                                 "ArcGIS); default: permutation for gi, normal for ehsa."),
-    date_from: Optional[str] = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default: first report)."),
+                                            help="gi, ehsa: normal (the z-score's p-value, as ArcGIS; the default) "
+                                                 "or permutation (conditional permutations; they cannot see a lone "
+                                                 "spike, see docs/hotspots.md)."),
+    adjust: Optional[str] = typer.Option(None, "--adjust",
+                                         help="Reporting effort: effort (the default: expected counts, "
+                                              "docs/hotspots.md) or raw; ehsa also takes slice."),
+    cold_rule: bool = typer.Option(True, "--cold-rule/--all-cold",
+                                   help="No cold spot where a unit has no reports or fewer than 5 expected (the "
+                                        "default); --all-cold shows every cold spot the statistic finds."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default: 364 days before "
+                                                                 "--to, as the Hotspots page)."),
     date_to: Optional[str] = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (default: last report)."),
     category: Optional[list[str]] = typer.Option(None, "--category", help="Category key; repeat for several "
                                                                           "(default: all)."),
+    province: Optional[list[str]] = typer.Option(None, "--province", help="Province code or Thai/English name; "
+                                                                          "repeat for several (default: all)."),
+    district: Optional[list[str]] = typer.Option(None, "--district", help="District code or Thai/English name; "
+                                                                          "repeat for several (default: all)."),
     interval: str = typer.Option("month", "--interval", help="ehsa: month or quarter."),
     time_lags: int = typer.Option(1, "--time-lags", help="ehsa: slices back in the space-time neighbourhood, 1-3."),
     min_cluster_size: int = typer.Option(50, "--min-cluster-size", help="hdbscan/dbscan: points, 5-100000."),
@@ -496,39 +725,23 @@ def hotspots_cmd(
     Reads the database without changing it, as an analyst (all border districts).
     docs/hotspots.md explains the statistics, their defaults and the emerging hot spot categories.
     """
-    from . import hotspots as hs
-    from .db import connect, run_query, table_exists
-    from .filters import Filters
-    from .scope import Scope
-    from .taxonomy import CATEGORY_KEYS
+    from dataclasses import replace
 
-    target = _db_path(db)
+    from . import hotspots as hs
+    from .filters import DEFAULT_DAYS
+
     try:
         if method not in hs.METHODS:
             raise InputError(f"--method: {method!r} is not allowed; allowed: {', '.join(hs.METHODS)}")
         if out.suffix.lower() not in hs.OUTPUT_FORMATS:
             raise InputError(f"--out {out}: unknown output format {out.suffix or '(no extension)'!r}; "
                              f"allowed: {', '.join(hs.OUTPUT_FORMATS)}")
-        cats = tuple(dict.fromkeys(category or ()))
-        bad = [c for c in cats if c not in CATEGORY_KEYS]
-        if bad:
-            raise InputError(f"--category: {bad[0]!r} is not a category; allowed: {', '.join(CATEGORY_KEYS)}")
-        d_from = _parse_date(date_from, "--from") if date_from else None
-        d_to = _parse_date(date_to, "--to") if date_to else None
-        if not target.exists():
-            raise InputError(f"{target}: no database; run `ntswatch init` first")
-        con = connect(target, read_only=True)
+        target, con = _open_stats_db(db)
         try:
-            if not table_exists(con, "districts"):
-                raise InputError(f"{target}: no districts; run `ntswatch init` first")
-            scope = Scope("analyst")
-            first, last, n_reports, _ = run_query(con, "data_extent", scope.sql_params()).fetchone()
-            if not n_reports:
-                raise InputError(f"{target}: no reports; run `ntswatch demo` or `ntswatch import` first")
-            d_from, d_to = d_from or first, d_to or last
-            if d_from > d_to:
-                raise InputError(f"--from {d_from} is after --to {d_to}")
-            filters = Filters(date_from=d_from, date_to=d_to, categories=cats)
+            filters, scope = _stats_filters(con, target, date_from, date_to, category, province, district)
+            if date_from is None:   # the Hotspots page's default: the last 365 days of data
+                start = filters.date_to - dt.timedelta(days=DEFAULT_DAYS - 1)
+                filters = replace(filters, date_from=max(filters.date_from, start))
             if method in ("hdbscan", "dbscan"):
                 params = dict(min_cluster_size=min_cluster_size, eps_m=eps, max_points=max_points, seed=seed)
             else:
@@ -537,6 +750,9 @@ def hotspots_cmd(
                     params["fdr"] = fdr
                 if inference is not None and method in ("gi", "ehsa"):
                     params["inference"] = inference
+                if adjust is not None:
+                    params["adjust"] = adjust
+                params["cold_rule"] = cold_rule
                 if method == "ehsa":
                     params.update(interval=interval, time_lags=time_lags)
             result = hs.run(method, con, filters, scope, **params)

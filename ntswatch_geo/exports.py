@@ -72,3 +72,16 @@ def export_bytes(con, f: Filters, scope: Scope, fmt: str, hide_location: bool = 
             _geo(table).to_file(path, layer="reports", driver=driver)
             buf.write(path.read_bytes())
     return buf.getvalue()
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_frame(df):
+    """A copy of a pandas frame whose text cells cannot run as spreadsheet formulas: text starting with
+    = + - @ tab or CR gets a leading apostrophe (the same rule as the CSV/XLSX report exports)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out

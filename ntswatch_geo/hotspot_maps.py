@@ -23,15 +23,18 @@ _ORDER = ["intensifying", "persistent", "consecutive", "new", "oscillating", "sp
 EHSA_COLOURS = {f"{kind}_{side}_spot": (_HOT if side == "hot" else _COLD)[i]
                 for i, kind in enumerate(_ORDER) for side in ("hot", "cold")}
 EHSA_COLOURS["no_pattern"] = (236, 236, 236)
+NO_REPORTS = "no_reports"
+NO_REPORTS_COLOUR = (250, 246, 232)     # paper white: no data, distinct from the grey of "not significant"
 LAYER_RESULT = "result"
 
 
 def classes(method: str) -> list[tuple[object, tuple[int, int, int], str, str]]:
     """(key, colour, English, Thai) for every class a method can give, in legend order."""
+    no_data = (NO_REPORTS, NO_REPORTS_COLOUR, *hs.STATUS_LABELS[NO_REPORTS])
     if method == "gi":
-        return [(k, GI_COLOURS[k], *hs.BIN_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)]
+        return [(k, GI_COLOURS[k], *hs.BIN_LABELS[k]) for k in (3, 2, 1, 0, -1, -2, -3)] + [no_data]
     if method == "lisa":
-        return [(k, LISA_COLOURS[k], *hs.CLASS_LABELS[k]) for k in ("HH", "HL", "LH", "LL", "ns")]
+        return [(k, LISA_COLOURS[k], *hs.CLASS_LABELS[k]) for k in ("HH", "HL", "LH", "LL", "ns")] + [no_data]
     return [(k, EHSA_COLOURS[k], *hs.CATEGORY_LABELS[k]) for k in hs.CATEGORY_KEYS]
 
 
@@ -54,11 +57,13 @@ def result_features(frame, method: str, lang: str, slice_bins: pd.Series | None 
             colour, label = GI_COLOURS[key], hs.BIN_LABELS[key][0 if lang == "en" else 1]
         else:
             key = getattr(row, class_column(method))
+            if getattr(row, "data_status", None) == NO_REPORTS and key in (0, "ns"):
+                key = NO_REPORTS
             colour, label = colours[key], getattr(row, f"label_{lang}")
         name = getattr(row, f"name_{lang}", None) or row.unit_id
         tip = _tip([name, label, f"{t('hotspots.tip_reports', lang)}: {fmt_int(row.reports)}",
                     f"z = {fmt_float(getattr(row, 'z', None), lang, 2)}" if hasattr(row, "z") else None])
-        alpha = 60 if colour == (236, 236, 236) else 210
+        alpha = 60 if colour in ((236, 236, 236), NO_REPORTS_COLOUR) else 210
         feats.append({"type": "Feature", "geometry": geom["geometry"],
                       "properties": {"unit_id": str(row.unit_id), "tip": tip, "fill": [*colour, alpha],
                                      "line": [20, 20, 20, 255] if str(row.unit_id) == selected else [120, 120, 120, 120],
@@ -103,12 +108,14 @@ def heat_points(frame) -> pd.DataFrame:
     return pd.DataFrame({"lon": pts.x.round(4), "lat": pts.y.round(4), "weight": frame["reports"].astype(float)})
 
 
-def legend_rows(method: str, counts: dict | None = None) -> list[tuple[tuple[int, int, int], str]]:
-    """Legend rows in both languages: 'Thai · English (n)'."""
+def legend_rows(method: str, counts: dict | None = None, lang: str = "th") -> list[tuple[tuple[int, int, int], str]]:
+    """Legend rows in both languages, the page's language first: 'Thai · English (n)' or 'English · Thai (n)'.
+    counts: per class key (as text or as the key); classes without a count in `counts` show none."""
     rows = []
     for key, colour, en, th in classes(method):
         n = (counts or {}).get(str(key), (counts or {}).get(key))
-        rows.append((colour, f"{th} · {en}" + (f" ({n})" if n is not None else "")))
+        text = f"{th} · {en}" if lang == "th" else f"{en} · {th}"
+        rows.append((colour, text + (f" ({fmt_int(n)})" if n is not None else "")))
     return rows
 
 

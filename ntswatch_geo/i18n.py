@@ -102,3 +102,10 @@ def label(kind: str, key: str, lang: str) -> str:
     if table is not None and key in table:
         return table[key][0 if lang == "th" else 1]
     return t(f"{kind}.{key}", lang)
+
+
+def fmt_p(x: float | None, lang: str = "en") -> str:
+    """A p- or q-value as written after 'p': '< 0.001' below one in a thousand, else '= 0.012'; '–' if unknown."""
+    if x is None or x != x:
+        return "–"
+    return "< 0.001" if x < 0.001 else f"= {x:.3f}"

@@ -32,27 +32,34 @@ compared in exact integer arithmetic, so the boundaries are exact:
 The baselines: the previous period of equal length (`Filters.previous_period`, or one given, e.g. the
 previous calendar month) and the same dates one year earlier (29 February becomes 28 February).
 
-Trend tests (monthly series, complete months only): Mann-Kendall with Sen's slope
-(`pymannkendall.original_test`) from MIN_MONTHS (12) months, seasonal Mann-Kendall
-(`pymannkendall.seasonal_test`, period 12) from MIN_MONTHS_SEASONAL (24) months; shorter series are "too
-short". Slopes are in reports per month; pymannkendall's seasonal slope is per cycle (per year), so it is
-divided by 12. Significance at ALPHA (0.05).
+Trend tests (monthly series, complete months only). The main result (`trend`, `p_value`, `sen_slope`,
+`test`) is the seasonal Mann-Kendall test (`pymannkendall.seasonal_test`, period 12) from
+MIN_MONTHS_SEASONAL (24) months: the yearly cycle of the border (dry-season peak) makes the plain test call
+about one background series in nine "decreasing" or "increasing" over two years. From MIN_MONTHS (12) to 23
+months the plain Mann-Kendall test (`pymannkendall.original_test`) is the main result, with the note that
+seasonality is not accounted for; shorter series are "too_short". Both tests stay available (`mk_*` and
+`seasonal_*` columns). Slopes are in reports per month (pymannkendall's seasonal slope is per cycle, so it is
+divided by 12). Significance at ALPHA (0.05). A series averaging under SMALL_COUNT_MEAN (1) report a month is
+flagged `small_count`: with that many zeros, ties dominate and the test says little.
 
 Seasonality: STL (`statsmodels.tsa.seasonal.STL`, period 12, robust) of the selected monthly series from
 MIN_MONTHS_STL (24) complete months; observed = trend + seasonal + remainder.
 
-Alerts, per district × category and complete month, against the trailing BASELINE_MONTHS (12) complete
-months before it (all of them on or after the first month with data in scope; months before the data
-began are not zeros, so a cell needs 12 months of history before it is judged):
-    surge     observed ≥ SURGE_RATIO (2) × trailing mean, and observed ≥ SURGE_MIN_REPORTS (15)
-    anomaly   observed above the ANOMALY_QUANTILE (99.9 %) quantile of a Poisson with the trailing mean; when
-              the trailing months are overdispersed (index of dispersion above its chi-square 95 % point,
-              which seasonality usually causes) a negative binomial with the trailing mean and variance
-              (method of moments) replaces the Poisson; and observed ≥ ANOMALY_MIN_REPORTS (5)
+Alerts (`alert_table`, `alerts`; engine `ntswatch_geo.surveillance`, defaults and measurements in
+docs/alerts.md): per district × category and complete month, a Farrington-flexible baseline (Noufaily et al.
+2013) — a quasi-Poisson GLM on up to 24 earlier months with a yearly harmonic (from 24 months), a linear trend
+only when significant, past outliers down-weighted by their Anscombe residuals and earlier alert months left
+out — gives the expected count, an upper limit and p = P(X ≥ observed) under a negative binomial predictive
+distribution. Benjamini-Hochberg q-values over the cells judged in the month; an alert needs q < FDR_LEVEL
+(0.05) and at least MIN_ALERT_REPORTS (5) reports. `ratio` = observed / expected, `surge` = ratio ≥ 2 (a
+reading aid, not a rule on its own). A cell whose baseline averages under 1 report a month is `small_count`.
+The judgement runs in time order from the data's first month (months before the data began are not zeros),
+so a month is judged alike whatever the filter dates; a cell needs 12 months of history.
 Complete months only: a month counts when it lies inside the filter dates and ends on or before the data's
 as-of date (the latest `received_at` in scope), so the running, partial month is never judged.
-Known limitation: while a channel is being taken up (2024 for the district offices) the trailing mean lags
-the level, and surges are over-reported.
+Known limitation: while a channel is being taken up (the first months of 2024 for the district offices) the
+level rises and the baseline lags it: measured on background-only data, 4-19 false alerts a month in
+January-April 2024, about 0.04 a month from December 2024.
 
 Province context: the province against the other provinces with border districts on the same border country
 (Laos and/or Cambodia); reports in border districts per 100 km² of border districts and per km of border.
@@ -72,16 +79,17 @@ from plotly.subplots import make_subplots
 from scipy import stats
 from statsmodels.tsa.seasonal import STL
 
+from . import surveillance as sv
 from .db import run_query
 from .errors import InputError
 from .filters import Filters
-from .i18n import fmt_month, t
+from .i18n import fmt_float, fmt_int, fmt_month, fmt_p, label, t
 from .scope import Scope
 
 __all__ = [
     "FREQS", "KEYS", "CHANGE_CLASSES", "Extent", "extent", "series", "by_channel", "change_class", "change_table",
     "same_period_last_year", "mann_kendall", "trend_tests", "stl_components", "stl_decompose", "stl_figure",
-    "alert_table", "alerts", "verification_funnel", "verification_days", "province_context", "add_months",
+    "alert_table", "alerts", "alert_months", "trend_notice", "verification_funnel", "verification_days", "province_context", "add_months",
 ]
 
 FREQS = ("week", "month", "quarter")
@@ -105,12 +113,11 @@ MIN_MONTHS_SEASONAL = 24
 MIN_MONTHS_STL = 24
 SEASON = 12
 
-BASELINE_MONTHS = 12
-SURGE_RATIO = 2.0
-SURGE_MIN_REPORTS = 15
-ANOMALY_QUANTILE = 0.999
-ANOMALY_MIN_REPORTS = 5
-DISPERSION_LEVEL = 0.95
+SMALL_COUNT_MEAN = sv.SMALL_COUNT_MEAN
+BASELINE_MONTHS = sv.BASELINE_MONTHS
+FDR_LEVEL = sv.FDR_LEVEL
+MIN_ALERT_REPORTS = sv.MIN_ALERT_REPORTS
+SURGE_RATIO = sv.SURGE_RATIO
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -279,26 +286,64 @@ def change_table(con, f: Filters, scope: Scope, by=("category",), min_reports: i
 # ------------------------------------------------------------------------------------------- trend tests
 
 def mann_kendall(values, alpha: float = ALPHA) -> dict:
-    """Mann-Kendall and Sen's slope of one monthly series (pymannkendall), plus the seasonal test when long
-    enough. Slopes in reports per month. Fewer than MIN_MONTHS values: trend "too_short"."""
+    """Trend of one monthly series: the seasonal Mann-Kendall test from MIN_MONTHS_SEASONAL months, the plain
+    test (Sen's slope) from MIN_MONTHS; both kept (`mk_*`, `seasonal_*`). Slopes in reports per month.
+
+    Keys: months, mean_per_month, small_count, test ('seasonal_mann_kendall' | 'mann_kendall' | 'too_short'),
+    trend, p_value, sen_slope, intercept (of the main result's line: value at month index 0),
+    change_per_year, note ('' | 'seasonality_not_accounted' | 'too_short'), mk_trend, mk_p_value, z, tau,
+    mk_sen_slope, mk_intercept, seasonal_trend, seasonal_p_value, seasonal_sen_slope."""
     x = np.asarray(values, dtype=float)
     n = len(x)
-    out = {"months": n, "mean_per_month": float(x.mean()) if n else np.nan, "trend": "too_short",
-           "p_value": np.nan, "z": np.nan, "tau": np.nan, "sen_slope": np.nan, "intercept": np.nan,
-           "change_per_year": np.nan, "seasonal_trend": "too_short", "seasonal_p_value": np.nan,
+    mean = float(x.mean()) if n else np.nan
+    out = {"months": n, "mean_per_month": mean, "small_count": bool(n) and mean < SMALL_COUNT_MEAN,
+           "test": "too_short", "trend": "too_short", "p_value": np.nan, "sen_slope": np.nan,
+           "intercept": np.nan, "change_per_year": np.nan, "note": "too_short",
+           "mk_trend": "too_short", "mk_p_value": np.nan, "z": np.nan, "tau": np.nan, "mk_sen_slope": np.nan,
+           "mk_intercept": np.nan, "seasonal_trend": "too_short", "seasonal_p_value": np.nan,
            "seasonal_sen_slope": np.nan}
     if n >= MIN_MONTHS:
         with np.errstate(divide="ignore", invalid="ignore"):
             r = mk.original_test(x, alpha=alpha)
-        out.update(trend=r.trend, p_value=float(r.p), z=float(r.z), tau=float(r.Tau), sen_slope=float(r.slope),
-                   intercept=float(r.intercept))
-        if out["mean_per_month"] > 0:
-            out["change_per_year"] = 12 * out["sen_slope"] / out["mean_per_month"]
+        out.update(mk_trend=r.trend, mk_p_value=float(r.p), z=float(r.z), tau=float(r.Tau),
+                   mk_sen_slope=float(r.slope), mk_intercept=float(r.intercept),
+                   test="mann_kendall", trend=r.trend, p_value=float(r.p), sen_slope=float(r.slope),
+                   intercept=float(r.intercept), note="seasonality_not_accounted")
     if n >= MIN_MONTHS_SEASONAL:
         with np.errstate(divide="ignore", invalid="ignore"):
             s = mk.seasonal_test(x, period=SEASON, alpha=alpha)
-        out.update(seasonal_trend=s.trend, seasonal_p_value=float(s.p), seasonal_sen_slope=float(s.slope) / SEASON)
+        slope = float(s.slope) / SEASON
+        out.update(seasonal_trend=s.trend, seasonal_p_value=float(s.p), seasonal_sen_slope=slope,
+                   test="seasonal_mann_kendall", trend=s.trend, p_value=float(s.p), sen_slope=slope,
+                   intercept=float(np.median(x) - slope * (n - 1) / 2), note="")
+    if n >= MIN_MONTHS and mean > 0:
+        out["change_per_year"] = 12 * out["sen_slope"] / mean
     return out
+
+
+TREND_COLUMNS = ["months", "first_month", "last_month", "mean_per_month", "small_count", "test", "trend",
+                 "p_value", "sen_slope", "intercept", "change_per_year", "note", "mk_trend", "mk_p_value", "z",
+                 "tau", "mk_sen_slope", "mk_intercept", "seasonal_trend", "seasonal_p_value",
+                 "seasonal_sen_slope"]
+
+
+def trend_notice(tests: pd.DataFrame, lang: str, cli: bool = False) -> str | None:
+    """One sentence for the page (or, cli=True, the command line) when the trend tests are limited by the
+    window: too few complete months (naming how many there are and how many are needed), only the plain
+    test, or small counts."""
+    if tests is None or len(tests) == 0:
+        return None
+    months = int(tests["months"].max())
+    if months < MIN_MONTHS:
+        return t("trends.window_too_short_cli" if cli else "trends.window_too_short", lang, months=months,
+                 needed=MIN_MONTHS, seasonal=MIN_MONTHS_SEASONAL)
+    parts = []
+    if months < MIN_MONTHS_SEASONAL:
+        parts.append(t("trends.window_not_seasonal", lang, months=months, seasonal=MIN_MONTHS_SEASONAL))
+    small = int(tests["small_count"].sum()) if "small_count" in tests else 0
+    if small:
+        parts.append(t("trends.small_count_note", lang, n=small, total=len(tests)))
+    return " ".join(parts) or None
 
 
 def _complete_months(con, f: Filters, scope: Scope, by) -> pd.DataFrame:
@@ -307,10 +352,10 @@ def _complete_months(con, f: Filters, scope: Scope, by) -> pd.DataFrame:
 
 
 def trend_tests(con, f: Filters, scope: Scope, by=("category",), alpha: float = ALPHA) -> pd.DataFrame:
-    """Mann-Kendall, Sen's slope and seasonal Mann-Kendall per group of the monthly series (complete months
-    in the filter dates). Columns: key columns, months, first_month, last_month, mean_per_month, trend
-    ('increasing' | 'decreasing' | 'no trend' | 'too_short'), p_value, z, tau, sen_slope (reports per month),
-    intercept, change_per_year (Sen's slope × 12 / mean), seasonal_trend, seasonal_p_value, seasonal_sen_slope.
+    """Trend tests per group of the monthly series (complete months in the filter dates): key columns then
+    TREND_COLUMNS (see `mann_kendall`). `trend` is the seasonal Mann-Kendall result from 24 months, the plain
+    test from 12 (note 'seasonality_not_accounted'), else 'too_short'; `small_count` marks groups averaging
+    under 1 report a month. `df.attrs["complete_months"]` holds the number of complete months in the window.
     """
     by = _check_by(by)
     df = _complete_months(con, f, scope, by)
@@ -324,9 +369,9 @@ def trend_tests(con, f: Filters, scope: Scope, by=("category",), alpha: float = 
                    last_month=g["month"].max() if len(g) else pd.NaT)
         row.update(mann_kendall(g["reports"].to_numpy(), alpha))
         rows.append(row)
-    cols = [*keys, "months", "first_month", "last_month", "mean_per_month", "trend", "p_value", "z", "tau",
-            "sen_slope", "intercept", "change_per_year", "seasonal_trend", "seasonal_p_value", "seasonal_sen_slope"]
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=[*keys, *TREND_COLUMNS])
+    out.attrs["complete_months"] = int(df["month"].nunique()) if len(df) else 0
+    return out
 
 
 # ----------------------------------------------------------------------------------------------- seasonality
@@ -381,98 +426,147 @@ def stl_figure(df: pd.DataFrame, lang: str) -> go.Figure:
 
 # ---------------------------------------------------------------------------------------------------- alerts
 
-def _limits(mean: np.ndarray, var: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Upper control limit, model name and upper-tail p-function parameters for each cell."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dispersion = np.where(mean > 0, var * (n - 1) / mean, 0.0)
-    over = (dispersion > stats.chi2.ppf(DISPERSION_LEVEL, n - 1)) & (var > mean)
-    limit = stats.poisson.ppf(ANOMALY_QUANTILE, mean)
-    r = np.where(over, mean ** 2 / np.where(over, var - mean, 1.0), np.nan)
-    p = np.where(over, r / (r + mean), np.nan)
-    nb_limit = stats.nbinom.ppf(ANOMALY_QUANTILE, np.where(over, r, 1.0), np.where(over, p, 0.5))
-    limit = np.where(over, nb_limit, limit)
-    return np.nan_to_num(limit, nan=0.0), over, (r, p)
+ALERT_COLUMNS = ["month", "observed", "expected", "limit", "ratio", "p_value", "q_value", "alert", "surge",
+                 "small_count", "rule", "model", "dispersion", "baseline_months", "baseline_mean"]
 
 
-def alert_table(con, f: Filters, scope: Scope, by=("district", "category")) -> pd.DataFrame:
-    """Every complete month in the filter dates × every cell of `by`, judged against its trailing
-    BASELINE_MONTHS: observed, expected (trailing mean), trailing_var, ratio, limit, model ('poisson' |
-    'negative_binomial'), p_value (P(X ≥ observed) under the model), surge, anomaly, rule. Cells without 12
-    months of history since the data began are left out."""
+def _last_month_in(f: Filters, ext: Extent) -> dt.date:
+    last_in_filter = f.date_to.replace(day=1) if f.date_to == month_end(f.date_to) else add_months(f.date_to, -1)
+    return min(ext.last_complete_month, last_in_filter)
+
+
+def _empty_alerts(keys) -> pd.DataFrame:
+    out = pd.DataFrame(columns=[*keys, *ALERT_COLUMNS])
+    out.attrs["months"] = pd.DataFrame(columns=["month", "tested", "alerts", "expected_false_alerts"])
+    return out
+
+
+def alert_months(table: pd.DataFrame) -> pd.DataFrame:
+    """Per judged month of an `alert_table`: cells tested, alerts, and the expected number of false alerts
+    (cells tested × the largest p-value among the month's alerts; see ntswatch_geo.surveillance)."""
+    rows = []
+    for m, g in table.groupby("month", sort=True):
+        rows.append({"month": m, "tested": int(g["p_value"].notna().sum()), "alerts": int(g["alert"].sum()),
+                     "expected_false_alerts": sv.expected_false_alerts(g["p_value"].to_numpy(),
+                                                                       g["alert"].to_numpy())})
+    return pd.DataFrame(rows, columns=["month", "tested", "alerts", "expected_false_alerts"])
+
+
+def alert_table(con, f: Filters, scope: Scope, by=("district", "category"), fdr_level: float = FDR_LEVEL,
+                min_reports: int = MIN_ALERT_REPORTS) -> pd.DataFrame:
+    """Every complete month in the filter dates × every cell of `by`, judged against its robust baseline
+    (module docstring; ntswatch_geo.surveillance). Columns: the key columns, month, observed, expected,
+    limit (99 % point of the predictive distribution), ratio (observed / expected), p_value, q_value
+    (Benjamini-Hochberg over the cells judged that month), alert (q < fdr_level and observed ≥
+    min_reports), surge (ratio ≥ 2), small_count (baseline under 1 report a month), rule ('anomaly',
+    'surge+anomaly' or '' when no alert), model (terms: 'trend+season', 'season', 'trend', 'mean'),
+    dispersion, baseline_months, baseline_mean. Months before a cell has 12 months of history are left out.
+    `df.attrs["months"]` is `alert_months(df)`."""
     by = _check_by(by)
     ext = extent(con, scope)
     keys = _key_columns(by)
-    cols = [*keys, "month", "observed", "expected", "trailing_var", "ratio", "limit", "model", "p_value",
-            "surge", "anomaly", "rule"]
     if ext.first_date is None:
-        return pd.DataFrame(columns=cols)
-    last_in_filter = f.date_to.replace(day=1) if f.date_to == month_end(f.date_to) else add_months(f.date_to, -1)
-    last = min(ext.last_complete_month, last_in_filter)
-    first_eval = max(f.date_from if f.date_from.day == 1 else add_months(f.date_from, 1),
-                     add_months(ext.first_month, BASELINE_MONTHS))
-    if first_eval > last:
-        return pd.DataFrame(columns=cols)
-    window = replace(f, date_from=add_months(first_eval, -BASELINE_MONTHS), date_to=month_end(last))
+        return _empty_alerts(keys)
+    last = _last_month_in(f, ext)
+    first_shown = f.date_from if f.date_from.day == 1 else add_months(f.date_from, 1)
+    if add_months(ext.first_month, sv.MIN_BASELINE_MONTHS) > last or first_shown > last:
+        return _empty_alerts(keys)
+    # the judgement is sequential (earlier alerts leave later baselines), so it always starts where the data do
+    window = replace(f, date_from=ext.first_month, date_to=month_end(last))
     df = series(con, window, scope, by=by, freq="month", as_of=ext.as_of_date)
     id_cols = [c for c in keys if not c.endswith(("_th", "_en"))]
-    wide = df.pivot_table(index=id_cols, columns="period", values="reports", aggfunc="sum", fill_value=0)
-    counts = wide.to_numpy(dtype=float)
-    months = [pd.Timestamp(m).date() for m in wide.columns]
-    k = BASELINE_MONTHS
-    if counts.shape[1] <= k:
-        return pd.DataFrame(columns=cols)
-    windows = np.lib.stride_tricks.sliding_window_view(counts, k, axis=1)[:, :-1, :]  # months before each target
-    obs = counts[:, k:]
-    mean = windows.mean(axis=2)
-    var = windows.var(axis=2, ddof=1)
-    limit, over, (r, p) = _limits(mean, var, k)
-    p_pois = stats.poisson.sf(obs - 1, mean)
-    p_nb = stats.nbinom.sf(obs - 1, np.where(over, r, 1.0), np.where(over, p, 0.5))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(mean > 0, obs / mean, np.where(obs > 0, np.inf, np.nan))
-    surge = (obs >= SURGE_RATIO * mean) & (obs >= SURGE_MIN_REPORTS)
-    anomaly = (obs > limit) & (obs >= ANOMALY_MIN_REPORTS)
-    n_cells, n_months = obs.shape
-    idx = wide.index.to_frame(index=False)
+    wide = (df.pivot_table(index=id_cols, columns="period", values="reports", aggfunc="sum", fill_value=0)
+            if id_cols else df.set_index("period")[["reports"]].T)
+    months = [pd.Timestamp(m) for m in wide.columns]
+    judged = sv.judge(wide.to_numpy(dtype=float), np.array([m.month for m in months]), 0,
+                      fdr_level=fdr_level, min_reports=min_reports)
+    keep = [c for c, j in enumerate(judged.month_index) if months[j] >= pd.Timestamp(first_shown)]
+    if not keep:
+        return _empty_alerts(keys)
+    cols_idx = np.array(keep)
+    n_cells, n_months = wide.shape[0], len(cols_idx)
+    obs = wide.to_numpy()[:, judged.month_index[cols_idx]]
+
+    def flat(a):
+        return a[:, cols_idx].ravel()
+
+    idx = wide.index.to_frame(index=False) if id_cols else pd.DataFrame(index=[0])
     out = idx.loc[np.repeat(np.arange(n_cells), n_months)].reset_index(drop=True)
-    out["month"] = np.tile(np.array(months[k:], dtype="datetime64[D]"), n_cells)
+    out["month"] = np.tile(np.array([months[j] for j in judged.month_index[cols_idx]], dtype="datetime64[ns]"),
+                           n_cells)
     out["observed"] = obs.ravel().astype("int64")
-    out["expected"] = mean.ravel()
-    out["trailing_var"] = var.ravel()
-    out["ratio"] = ratio.ravel()
-    out["limit"] = limit.ravel()
-    out["model"] = np.where(over.ravel(), "negative_binomial", "poisson")
-    out["p_value"] = np.where(over, p_nb, p_pois).ravel()
-    out["surge"] = surge.ravel()
-    out["anomaly"] = anomaly.ravel()
-    out["rule"] = [("surge+anomaly" if s and a else "surge" if s else "anomaly" if a else "")
-                   for s, a in zip(out["surge"], out["anomaly"])]
-    names = df.drop_duplicates(id_cols)[keys]
-    out = out.merge(names, on=id_cols, how="left") if len(keys) > len(id_cols) else out
-    out = out[out["month"] >= pd.Timestamp(first_eval)]
-    return out[cols].reset_index(drop=True)
+    out["expected"] = flat(judged.expected)
+    out["limit"] = flat(judged.limit)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = out["observed"] / out["expected"]
+    out["p_value"] = flat(judged.p_value)
+    out["q_value"] = flat(judged.q_value)
+    out["alert"] = flat(judged.alert)
+    out["surge"] = out["ratio"] >= SURGE_RATIO
+    out["small_count"] = flat(judged.baseline_mean) < SMALL_COUNT_MEAN
+    out["rule"] = np.where(out["alert"], np.where(out["surge"], "surge+anomaly", "anomaly"), "")
+    trend, season = flat(judged.trend), flat(judged.season)
+    out["model"] = np.where(trend & season, "trend+season", np.where(season, "season",
+                                                                     np.where(trend, "trend", "mean")))
+    out["dispersion"] = flat(judged.dispersion)
+    out["baseline_months"] = flat(judged.baseline_months)
+    out["baseline_mean"] = flat(judged.baseline_mean)
+    if len(keys) > len(id_cols):
+        out = out.merge(df.drop_duplicates(id_cols)[keys], on=id_cols, how="left")
+    out = out[[*keys, *ALERT_COLUMNS]].reset_index(drop=True)
+    out.attrs["months"] = alert_months(out)
+    return out
+
+
+def evidence(row, lang: str) -> str:
+    """One line of evidence for an alert row, e.g. '434 reports of drug trafficking in Mueang Nakhon Phanom
+    (Nakhon Phanom), Nov 2026, against 43.2 expected (upper limit 71; …): p < 0.001, q = 0.002 — alert'."""
+    get = row.get if hasattr(row, "get") else (lambda k, d=None: getattr(row, k, d))
+    where = ""
+    if get(f"district_{lang}") is not None:
+        where = t("alerts.where_district", lang, district=get(f"district_{lang}"), province=get(f"province_{lang}"))
+    elif get(f"province_{lang}") is not None:
+        where = t("alerts.where_province", lang, province=get(f"province_{lang}"))
+    cat = get("category")
+    what = label("category", cat, lang) if cat is not None else t("alerts.all_categories", lang)
+    if lang == "en":
+        what = what[:1].lower() + what[1:]          # "reports of drug trafficking"
+    text = t("alerts.evidence", lang, observed=fmt_int(get("observed")), category=what, where=where,
+             month=fmt_month(pd.Timestamp(get("month")).date(), lang), expected=fmt_float(get("expected")),
+             limit=fmt_int(get("limit")), p=fmt_p(get("p_value")), q=fmt_p(get("q_value")),
+             verdict=t("alerts.verdict_alert" if get("alert") else "alerts.verdict_none", lang))
+    if get("small_count"):
+        text += " " + t("alerts.small_count", lang)
+    return text
 
 
 def alerts(con, f: Filters, scope: Scope, month: dt.date | str | None = None,
-           by=("district", "category")) -> pd.DataFrame:
-    """The alerts raised: rows of `alert_table` where a rule fired, strongest first.
+           by=("district", "category"), fdr_level: float = FDR_LEVEL,
+           min_reports: int = MIN_ALERT_REPORTS) -> pd.DataFrame:
+    """The alerts raised: rows of `alert_table` with `alert` true, newest month first, smallest p first, with
+    an evidence line in each language (evidence_en, evidence_th).
 
     month: None = the latest complete month in the filter dates; "all" = every complete month; a date =
-    that month. Each row names the cell (district and category by default), the month, observed and
-    expected counts and the rule that fired ('surge', 'anomaly' or 'surge+anomaly')."""
-    if month != "all":   # judge one month only: read just it and its trailing year
+    that month. A month is judged the same way whichever is asked (the judgement always runs from the data's
+    first month). `df.attrs["months"]` gives, per month judged, the cells tested, alerts and the expected
+    number of false alerts."""
+    if month != "all":
         if month is None:
-            last_in_filter = (f.date_to.replace(day=1) if f.date_to == month_end(f.date_to)
-                              else add_months(f.date_to, -1))
-            target = min(extent(con, scope).last_complete_month, last_in_filter)
+            target = _last_month_in(f, extent(con, scope))
         else:
             target = dt.date(month.year, month.month, 1)
         if target < f.date_from.replace(day=1):
             target = f.date_from.replace(day=1)
         f = replace(f, date_from=max(f.date_from, target), date_to=min(f.date_to, month_end(target)))
-    table = alert_table(con, f, scope, by=by)
-    fired = table[table["surge"] | table["anomaly"]]
-    return fired.sort_values(["month", "p_value", "ratio"], ascending=[False, True, False]).reset_index(drop=True)
+    table = alert_table(con, f, scope, by=by, fdr_level=fdr_level, min_reports=min_reports)
+    months = table.attrs.get("months")
+    fired = table[table["alert"].astype(bool)]
+    fired = fired.sort_values(["month", "p_value", "ratio"], ascending=[False, True, False]).reset_index(drop=True)
+    recs = fired.to_dict("records")
+    fired["evidence_en"] = [evidence(r, "en") for r in recs]
+    fired["evidence_th"] = [evidence(r, "th") for r in recs]
+    fired.attrs["months"] = months
+    return fired
 
 
 # ------------------------------------------------------------------------------------ channel, verification

@@ -89,3 +89,11 @@ def test_all_criteria_switched_off_gives_a_message_not_an_error(env):
             box.uncheck()
     at.run()
     assert not at.exception and any("weight" in w.value.lower() for w in at.warning)
+
+
+def test_trends_page_says_how_many_months_the_default_window_has_and_how_many_are_needed(env):
+    at = page("ana", "app_pages/trends.py")
+    notes = [i.value for i in at.info]
+    # the default window is 365 days: 11 or 12 complete months, not the 24 of the seasonal test
+    assert any(("24" in n) and ("ขยายช่วงวันที่" in n) for n in notes), notes
+    assert not at.exception

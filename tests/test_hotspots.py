@@ -100,7 +100,7 @@ def test_gi_star_equals_esda_called_directly_on_columbus_with_the_same_weights_a
     import libpysal
 
     w, y = columbus()
-    ours, _ = gistar.gi_star_units(units_from_w(w), y, permutations=999, seed=7)
+    ours, _ = gistar.gi_star_units(units_from_w(w), y, permutations=999, seed=7, fdr=False, inference="permutation")
     w_direct = libpysal.io.open(libpysal.examples.get_path("columbus.gal")).read()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -345,7 +345,7 @@ def test_the_optimized_resolution_is_the_finest_with_a_median_of_ten_reports_and
 def test_results_are_geodataframes_without_nan_and_carry_their_parameters(small_db):
     con = connect(small_db, read_only=True)
     try:
-        gi = hs.gi_star(con, ALL, ANALYST, permutations=199, seed=3)
+        gi = hs.gi_star(con, ALL, ANALYST, permutations=199, seed=3, inference="permutation")
         lm = hs.local_moran(con, ALL, ANALYST, unit="h3", resolution=5, permutations=199, seed=3)
     finally:
         con.close()
@@ -507,7 +507,8 @@ def test_with_uniform_random_reports_the_fdr_corrected_hot_share_stays_below_alp
     con = connect(uniform_db, read_only=True)
     try:
         for seed in (1, 2):
-            r = hs.gi_star(con, U2025, ANALYST, unit="h3", resolution=NULL_RES, fdr=True, seed=seed)
+            r = hs.gi_star(con, U2025, ANALYST, unit="h3", resolution=NULL_RES, fdr=True, seed=seed, adjust="raw",
+                           inference="permutation")
             assert r.meta["n_units"] == len(weights.study_cells(border_districts(con), NULL_RES))
             assert not r.meta["warnings"]
             assert (r.frame["bin"] >= 2).mean() <= 0.05
@@ -520,8 +521,9 @@ def test_with_uniform_random_reports_uncorrected_p_values_are_calibrated(uniform
     # two-sided p_value = 2 * esda's directed p_sim: about 10 % of cells below 0.10, 5 % below 0.05
     con = connect(uniform_db, read_only=True)
     try:
-        r = hs.gi_star(con, U2025, ANALYST, unit="h3", resolution=NULL_RES, fdr=False, seed=3)
-        m = hs.local_moran(con, U2025, ANALYST, unit="h3", resolution=NULL_RES, seed=3)
+        r = hs.gi_star(con, U2025, ANALYST, unit="h3", resolution=NULL_RES, fdr=False, seed=3, adjust="raw",
+                       inference="permutation")
+        m = hs.local_moran(con, U2025, ANALYST, unit="h3", resolution=NULL_RES, seed=3, adjust="raw")
     finally:
         con.close()
     p = r.frame["p_value"]
@@ -613,6 +615,7 @@ def invoke(*args):
 
 def test_cli_writes_geojson_csv_and_parquet_that_read_back(uniform_db, tmp_path):
     res = invoke("--method", "gi", "--unit", "h3", "--res", NULL_RES, "--permutations", 199, "--seed", 5,
+                 "--inference", "permutation",
                  "--from", "2025-01-01", "--to", "2025-12-31", "--category", "smuggling",
                  "--out", tmp_path / "gi.geojson", "--db", uniform_db)
     assert res.exit_code == 0, res.output

@@ -166,17 +166,37 @@ def test_the_funnel_counts_each_stage_reached(small):
 def test_a_flat_series_is_not_significant_and_matches_pymannkendall():
     x = np.random.default_rng(42).poisson(30, 36)
     got = tr.mann_kendall(x)
-    want = mk.original_test(x)
-    assert got["trend"] == "no trend" and got["p_value"] == want.p and got["sen_slope"] == want.slope
-    assert got["p_value"] > 0.05 and got["seasonal_trend"] == "no trend"
+    want, want_s = mk.original_test(x), mk.seasonal_test(x, period=12)
+    # 36 months: the main result is the seasonal test; the plain one is kept in the mk_ columns
+    assert got["test"] == "seasonal_mann_kendall" and got["note"] == ""
+    assert got["trend"] == "no trend" and got["p_value"] == want_s.p
+    assert got["sen_slope"] == pytest.approx(want_s.slope / 12)
+    assert got["mk_trend"] == "no trend" and got["mk_p_value"] == want.p and got["mk_sen_slope"] == want.slope
+    assert got["p_value"] > 0.05 and got["seasonal_trend"] == "no trend" and not got["small_count"]
 
 
 def test_series_shorter_than_the_minimum_are_too_short():
     assert tr.mann_kendall(np.arange(11))["trend"] == "too_short"
     r = tr.mann_kendall(np.arange(12) * 3.0)
     assert r["trend"] == "increasing" and r["sen_slope"] == pytest.approx(3.0)
+    assert r["test"] == "mann_kendall" and r["note"] == "seasonality_not_accounted"  # 12-23 months: plain test
     assert r["seasonal_trend"] == "too_short"       # seasonal needs 24 months
-    assert tr.mann_kendall(np.zeros(24))["trend"] == "no trend"
+    z = tr.mann_kendall(np.zeros(24))
+    assert z["trend"] == "no trend" and z["test"] == "seasonal_mann_kendall" and z["small_count"]
+
+
+def test_small_counts_are_flagged():
+    x = np.random.default_rng(3).poisson(0.6, 24)
+    assert tr.mann_kendall(x)["small_count"] and not tr.mann_kendall(x + 1)["small_count"]
+
+
+def test_the_page_says_how_many_months_there_are_and_how_many_are_needed():
+    short = pd.DataFrame({"months": [11, 11], "small_count": [False, False]})
+    assert "11" in tr.trend_notice(short, "en") and "12" in tr.trend_notice(short, "en")
+    assert "Widen" in tr.trend_notice(short, "en") and "ขยายช่วงวันที่" in tr.trend_notice(short, "th")
+    plain = pd.DataFrame({"months": [18], "small_count": [True]})
+    assert "seasonality" in tr.trend_notice(plain, "en") and "small_count" in tr.trend_notice(plain, "en")
+    assert tr.trend_notice(pd.DataFrame({"months": [30], "small_count": [False]}), "en") is None
 
 
 def test_stl_components_add_up_to_the_series():

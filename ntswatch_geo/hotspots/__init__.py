@@ -11,15 +11,15 @@ the ``filtered_reports`` macro (filters and the viewer's Scope in SQL), and retu
   = ``{"en": ..., "th": ...}``), thresholds, counts per class, ``warnings`` (English sentences);
 * ``detail`` — emerging hot spots only: one row per unit and time slice.
 
-    gi_star(con, filters, scope, *, unit="district", resolution=None, k=1, permutations=999, seed=0, fdr=False,
-            inference="permutation")
+    gi_star(con, filters, scope, *, unit="district", resolution=None, k=1, permutations=999, seed=0, fdr=True,
+            inference="normal", adjust="effort", cold_rule=True)
     local_moran(con, filters, scope, *, unit="district", resolution=None, k=1, permutations=999, seed=0,
-                fdr=False, alpha=0.05)
+                fdr=False, alpha=0.05, adjust="effort", cold_rule=True)
     density_clusters(con, filters, scope, *, method="hdbscan", min_cluster_size=50, eps_m=None,
                      min_samples=None, max_points=None, seed=0)
     emerging_hotspots(con, filters, scope, *, unit="district", resolution=None, k=1, time_lags=1,
-                      interval="month", permutations=999, seed=0, fdr=True, alpha=0.05, normalise=True,
-                      inference="normal")
+                      interval="month", permutations=999, seed=0, fdr=True, alpha=0.05, adjust="effort",
+                      inference="normal", cold_rule=True)
     run(method, con, filters, scope, **params)   # method: gi | lisa | hdbscan | dbscan | ehsa
     write_result(result, path)                   # .geojson / .json, .csv (geometry as WKT), .parquet
     summary(result)                              # one English line
@@ -27,7 +27,8 @@ the ``filtered_reports`` macro (filters and the viewer's Scope in SQL), and retu
 Bad input (too few units or slices, parameters out of range, no reports) raises
 ``ntswatch_geo.errors.InputError`` with one English sentence naming what is missing or allowed; no function
 returns a map of NaNs. Modules: ``weights`` (units, counts, weights, the optimized resolution), ``gistar``
-(Gi* and the shared inference), ``lisa``, ``density``, ``ehsa``. The definitions and defaults are written
+(Gi* and the shared inference), ``lisa``, ``density``, ``ehsa``, ``effort`` (reporting effort: expected
+counts, the cold-spot rule), ``evidence`` (the Thai/English evidence line of every unit). The definitions and defaults are written
 out in docs/hotspots.md.
 """
 from __future__ import annotations
@@ -36,6 +37,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .density import density_clusters
+from .effort import ADJUSTMENTS, MIN_EXPECTED_COLD, STATUS_LABELS
 from .ehsa import CATEGORIES, CATEGORY_KEYS, CATEGORY_LABELS, classify_series, emerging_hotspots
 from .gistar import BIN_LABELS, confidence_bins, gi_star, gi_star_values
 from .lisa import CLASS_LABELS, QUADRANTS, local_moran, local_moran_values
@@ -106,7 +108,7 @@ def write_result(result: HotspotResult, path: str | Path) -> Path:
 
 
 __all__ = [
-    "BIN_LABELS", "CATEGORIES", "CATEGORY_KEYS", "CATEGORY_LABELS", "CLASS_LABELS", "DISTRICT_TOLERANCE_M",
+    "ADJUSTMENTS", "MIN_EXPECTED_COLD", "STATUS_LABELS", "BIN_LABELS", "CATEGORIES", "CATEGORY_KEYS", "CATEGORY_LABELS", "CLASS_LABELS", "DISTRICT_TOLERANCE_M",
     "METHODS", "MIN_MEDIAN_REPORTS", "MIN_SLICES", "MIN_UNITS", "OUTPUT_FORMATS", "QUADRANTS", "RESOLUTIONS",
     "HotspotResult", "choose_resolution", "classify_series", "confidence_bins", "density_clusters",
     "emerging_hotspots", "gi_star", "gi_star_values", "local_moran", "local_moran_values", "run", "summary",

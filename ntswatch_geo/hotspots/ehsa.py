@@ -16,12 +16,12 @@ t−L … t (L = ``time_lags``, 1 by default) — sfdep's ``spt_nb`` (the neighb
 neighbours at t−1 … t−L; in the first slices the missing lags are simply absent). The bins are stacked
 (slice-major) into one vector and one libpysal W over the (location, slice) units, and esda's
 ``G_Local(..., transform="B", star=True)`` runs once on it with conditional permutation (999, seeded).
-Slice normalisation (``normalise=True``, the default): each slice's counts are divided by that slice's mean
-count per location before stacking. Reporting grows for reasons that touch every district at once — the
-website's and the MWCC offices' uptake, the dry-season peak — and on raw counts a cube-wide Gi* (ArcGIS
-compares every bin with the whole cube) would call every early slice cold and every late one hot. sfdep
-avoids this differently, by computing each slice's Gi* against that slice's own mean and variance;
-``normalise=False`` gives the raw-count, ArcGIS-like cube.
+Values (``adjust``): ``"effort"`` (the default) rescales the counts to constant channel volumes
+(``effort.effort_cube``: each location's share of every channel's reports in each slice, channels weighted as
+over the whole cube), so the website's and the district offices' uptake — the offices at full rate only in
+MWCC districts — do not make locations "intensifying"; ``"slice"`` divides each slice's counts by the slice
+mean (the earlier default; it leaves the offices' uneven uptake in); ``"raw"`` is ArcGIS's cube of counts.
+Every default against ArcGIS Pro is in ``DEFAULTS`` (shown on the page and in docs/hotspots.md).
 
 Significance per bin: p < ``alpha`` = 0.05, after the False Discovery Rate correction over all bins of the
 cube (``fdr=True``, the default; esda's Benjamini–Hochberg threshold) as ArcGIS applies it. The p-value is,
@@ -88,11 +88,24 @@ from ..db import run_query
 from ..errors import InputError
 from ..filters import Filters
 from ..scope import Scope
-from .gistar import INFERENCE, P_VALUE_NOTE, _check_finite, choose_p, gi_star_values, significant
-from .weights import (MIN_SLICES, HotspotResult, TooManyCells, Units, base_frame, cell_counts, check_choice,
+from .evidence import add_ehsa_evidence
+from .gistar import INFERENCE, P_VALUE_NOTE, _check_finite, choose_p, gi_star_values, q_values, significant
+from . import effort
+from .weights import (MIN_SLICES, HotspotResult, TooManyCells, Units, base_frame, cell_index, check_choice,
                       check_common, check_range, filters_meta, month_label, month_start, prepare, require_units)
 
 INTERVALS = ("month", "quarter")
+ADJUSTMENTS = ("effort", "slice", "raw")
+ADJUST_NOTES = {
+    "effort": {"en": "counts rescaled to constant channel volumes (each location's share of every channel's reports "
+                     "in each slice, channels weighted as over the whole cube), so channel uptake does not read as "
+                     "change",
+               "th": "ปรับจำนวนให้ปริมาณรายงานของแต่ละช่องทางคงที่ทุกช่วงเวลา (สัดส่วนรายงานของแต่ละพื้นที่ในแต่ละช่องทาง) "
+                     "การใช้ช่องทางที่เพิ่มขึ้นจึงไม่ถูกอ่านว่าเป็นการเปลี่ยนแปลง"},
+    "slice": {"en": "each slice's counts divided by that slice's mean per location",
+              "th": "จำนวนของแต่ละช่วงเวลาหารด้วยค่าเฉลี่ยต่อพื้นที่ของช่วงนั้น"},
+    "raw": {"en": "raw counts, the whole cube as one (ArcGIS)", "th": "จำนวนดิบ ทั้งลูกบาศก์ (แบบ ArcGIS)"},
+}
 TREND_ALPHA = 0.05
 MAX_CUBE_BINS = 400_000
 
@@ -118,6 +131,58 @@ CATEGORIES: list[tuple[str, str, str]] = [
 ]
 CATEGORY_KEYS = [c[0] for c in CATEGORIES]
 CATEGORY_LABELS = {k: (en, th) for k, en, th in CATEGORIES}
+
+
+# Every default of emerging_hotspots against ArcGIS Pro's Emerging Hot Spot Analysis: (setting, here, ArcGIS
+# Pro, "same" or the reason it differs), in English and Thai. Shown on the Hotspots page and in
+# docs/hotspots.md (a test keeps the two in step).
+DEFAULTS: list[dict[str, str]] = [
+    {"setting_en": "Time step", "setting_th": "ช่วงเวลา",
+     "ours": "1 month (complete months only)", "arcgis": "the cube's time step",
+     "why_en": "Differs: a month still running would read as a drop, so the last, partial month is left out.",
+     "why_th": "ต่างกัน: เดือนที่ยังไม่จบจะดูเหมือนลดลง จึงตัดเดือนสุดท้ายที่ไม่ครบออก"},
+    {"setting_en": "Minimum number of time steps", "setting_th": "จำนวนช่วงเวลาขั้นต่ำ",
+     "ours": "10", "arcgis": "10", "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "Neighbourhood in space", "setting_th": "พื้นที่ข้างเคียง",
+     "ours": "districts sharing a boundary (100 m); H3: the ring of 1", "arcgis": "a distance band from the bin size",
+     "why_en": "Differs: districts and hexagons are polygons, not the cube's square bins; contiguity is their "
+               "natural neighbourhood.",
+     "why_th": "ต่างกัน: อำเภอและเซลล์หกเหลี่ยมเป็นรูปหลายเหลี่ยม ไม่ใช่ช่องสี่เหลี่ยมของลูกบาศก์ การมีเขตติดกันจึงเป็นพื้นที่ข้างเคียงที่เหมาะสม"},
+    {"setting_en": "Neighbourhood time step", "setting_th": "ช่วงเวลาข้างเคียง",
+     "ours": "1", "arcgis": "1", "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "Global window", "setting_th": "หน้าต่างรวม",
+     "ours": "the whole cube", "arcgis": "entire cube", "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "Values", "setting_th": "ค่าที่วิเคราะห์",
+     "ours": "counts rescaled to constant channel volumes (reporting effort)", "arcgis": "the counts",
+     "why_en": "Differs: the website's and the district offices' uptake (offices only in some districts) grow "
+               "reporting, not crime; on raw counts 12 of 15 categories read as intensifying on the model's "
+               "noise-free means. Choose 'raw counts' for ArcGIS's values.",
+     "why_th": "ต่างกัน: การใช้เว็บไซต์และศูนย์ประสานงานอำเภอ (มีเฉพาะบางอำเภอ) ที่เพิ่มขึ้นทำให้รายงานเพิ่ม ไม่ใช่อาชญากรรม "
+               "เลือก 'จำนวนดิบ' เพื่อใช้ค่าแบบ ArcGIS"},
+    {"setting_en": "p-value of each bin", "setting_th": "ค่า p ของแต่ละช่อง",
+     "ours": "the Gi* z-score's (normal)", "arcgis": "the Gi* z-score's", "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "False Discovery Rate", "setting_th": "การแก้ไขอัตราการค้นพบผิด (FDR)",
+     "ours": "on, over all bins", "arcgis": "on", "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "Significance of a bin / of the trend", "setting_th": "ระดับนัยสำคัญของช่อง / ของแนวโน้ม",
+     "ours": "0.05 / 0.05 (Mann-Kendall on the z-scores)", "arcgis": "0.05 / Mann-Kendall on the z-scores",
+     "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "Share of time steps for persistent, intensifying, diminishing, historical",
+     "setting_th": "สัดส่วนช่วงเวลาสำหรับคงที่ ทวีความรุนแรง ลดความรุนแรง ในอดีต",
+     "ours": "90 %", "arcgis": "90 %", "why_en": "Same.", "why_th": "เหมือนกัน"},
+    {"setting_en": "New / consecutive after an earlier cold spot", "setting_th": "จุดร้อนใหม่/ต่อเนื่อง หลังเคยเป็นจุดเย็น",
+     "ours": "oscillating (as sfdep)", "arcgis": "not stated",
+     "why_en": "Differs where ArcGIS is silent: read literally a location would be both new and oscillating.",
+     "why_th": "ต่างกันในส่วนที่ ArcGIS ไม่ได้ระบุ: หากอ่านตามตัวอักษร พื้นที่หนึ่งจะเป็นทั้งจุดใหม่และจุดสลับ"},
+    {"setting_en": "Cold bins", "setting_th": "ช่องที่เป็นจุดเย็น",
+     "ours": "none without reports, or where the month's mean per location is under 5", "arcgis": "any",
+     "why_en": "Differs: a zero where almost nothing is expected says nothing; most cold spots were districts "
+               "with no reports.",
+     "why_th": "ต่างกัน: ค่าศูนย์ในที่ที่แทบไม่คาดว่าจะมีรายงานไม่ได้บอกอะไร จุดเย็นส่วนใหญ่เดิมคืออำเภอที่ไม่มีรายงาน"},
+    {"setting_en": "Permutations", "setting_th": "การสุ่มสับเปลี่ยน",
+     "ours": "none (z-score p-values)", "arcgis": "none",
+     "why_en": "Same; permutation p-values (an option) cannot pass the FDR threshold over thousands of bins.",
+     "why_th": "เหมือนกัน ค่า p จากการสุ่ม (ทางเลือก) ไม่สามารถผ่านเกณฑ์ FDR เมื่อมีช่องนับพัน"},
+]
 
 
 # ------------------------------------------------------------------------------------------ classifier
@@ -241,11 +306,13 @@ def space_time_weights(spatial: dict[int, list[int]], n_locs: int, n_slices: int
 
 
 def space_time_gi(cube: np.ndarray, spatial: dict[int, list[int]], *, time_lags: int = 1, permutations: int = 999,
-                  seed: int = 0, normalise: bool = True) -> dict[str, np.ndarray]:
-    """esda Gi* on the stacked cube (locations × slices): arrays shaped like `cube` (z, p_sim, p_value, value)."""
+                  seed: int = 0, normalise: bool = True, values: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """esda Gi* on the stacked cube (locations × slices): arrays shaped like `cube` (z, p_sim, p_value, value).
+    values: the cube's values to use instead of the counts (the reporting-effort adjustment); normalise:
+    divide each slice of the counts by its mean. permutations=0: z-score p-values only."""
     n_locs, n_slices = cube.shape
-    value = cube.astype(float)
-    if normalise:
+    value = cube.astype(float) if values is None else np.asarray(values, dtype=float)
+    if normalise and values is None:
         means = value.mean(axis=0)
         value = value / np.where(means > 0, means, 1.0)
     y = value.T.reshape(-1)                         # slice-major: bin (i, t) at t * n_locs + i
@@ -256,14 +323,18 @@ def space_time_gi(cube: np.ndarray, spatial: dict[int, list[int]], *, time_lags:
 
 def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "district", resolution: int | None = None,
                       k: int = 1, time_lags: int = 1, interval: str = "month", permutations: int = 999,
-                      seed: int = 0, fdr: bool = True, alpha: float = 0.05, normalise: bool = True,
-                      inference: str = "normal") -> HotspotResult:
+                      seed: int = 0, fdr: bool = True, alpha: float = 0.05, adjust: str = "effort",
+                      inference: str = "normal", cold_rule: bool = True,
+                      normalise: bool | None = None) -> HotspotResult:
     """Emerging hot spot analysis (space-time Gi*, Mann-Kendall, 17 categories) per district or H3 cell.
 
     interval: 'month' or 'quarter' (complete slices only, at least 10). time_lags: 1–3 slices back in the
     space-time neighbourhood. alpha: bin significance (0.001–0.2, default 0.05). fdr: Benjamini–Hochberg over
-    all bins. normalise: divide each slice by its mean count (see the module docstring). inference: 'normal'
-    (the z-score's p-value, as ArcGIS; default) or 'permutation'. Other parameters as `gi_star`.
+    all bins. adjust: 'effort' (default: counts rescaled to constant channel volumes, hotspots/effort.py),
+    'slice' (each slice divided by its mean count) or 'raw' (the counts, ArcGIS's whole cube); the older
+    `normalise` True/False means 'slice'/'raw'. inference: 'normal' (the z-score's p-value, as ArcGIS;
+    default; no permutations are run) or 'permutation'. cold_rule: a bin with no reports, or where the
+    slice's mean per location is under 5, is never cold. Other parameters as `gi_star`.
 
     Returns HotspotResult(frame, meta, detail): frame one row per location with `category`, `label_en`,
     `label_th`, `hot_slices`, `cold_slices`, `final_z`, `final_p`, `mk_tau`, `mk_p`, `mk_z`, `mk_slope`, `trend`;
@@ -275,6 +346,9 @@ def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "distr
     interval = check_choice("interval", interval, INTERVALS)
     alpha = check_range("alpha", alpha, 0.001, 0.2, integer=False)
     inference = check_choice("inference", inference, INFERENCE)
+    if normalise is not None:
+        adjust = "slice" if normalise else "raw"
+    adjust = check_choice("adjust", adjust, ADJUSTMENTS)
     first_data, last_data, _, _ = run_query(con, "data_extent", scope.sql_params()).fetchone()
     starts, notes = complete_slices(filters, first_data, last_data, interval)
     if len(starts) < MIN_SLICES:
@@ -301,22 +375,29 @@ def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "distr
                          f"H3 resolution, quarters, or fewer months")
     step = 1 if interval == "month" else 3
     first_m, last_m = starts[0], starts[-1] + step - 1
-    cube = _cube(units, prep, first_m, last_m, step, n_slices)
+    cube3 = _cube(units, prep, first_m, last_m, step, n_slices)
+    cube = cube3.sum(axis=2)
     totals = cube.sum(axis=0)
     if cube.sum() == 0:
         raise InputError(f"emerging hot spot analysis: no reports match the filters in the study area from "
                          f"{month_label(first_m)} to {month_label(last_m)}")
-    if normalise and (totals == 0).any():
+    if adjust != "raw" and (totals == 0).any():
         empty = [month_label(starts[t]) for t in np.flatnonzero(totals == 0)]
         raise InputError(f"emerging hot spot analysis: {len(empty)} {interval}(s) have no report for these filters "
                          f"({', '.join(empty[:6])}{' …' if len(empty) > 6 else ''}); widen the categories or dates, "
                          f"or start after them")
-    g = space_time_gi(cube, units.neighbors, time_lags=time_lags, permutations=permutations, seed=seed,
-                      normalise=normalise)
+    g = space_time_gi(cube, units.neighbors, time_lags=time_lags,
+                      permutations=permutations if inference == "permutation" else 0, seed=seed,
+                      normalise=adjust == "slice", values=effort.effort_cube(cube3) if adjust == "effort" else None)
     choose_p(g, inference)
     _check_finite({"z": g["z"], "p_value": g["p_value"]}, "Space-time Gi*")
     sig_flat, thr = significant(g["p_value"].ravel(), alpha, fdr)
     sig = sig_flat.reshape(cube.shape)
+    slice_mean = totals / units.n
+    withheld = np.zeros(cube.shape, dtype=bool)
+    if cold_rule:   # no cold bin without reports, or where a low count means little
+        withheld = sig & (g["z"] < 0) & ((cube <= 0) | (slice_mean[None, :] < effort.MIN_EXPECTED_COLD))
+        sig = sig & ~withheld
     rows = []
     for i in range(units.n):
         cat, mk = classify_series(g["z"][i], sig[i], TREND_ALPHA)
@@ -331,8 +412,9 @@ def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "distr
     frame["reports"] = cube.sum(axis=1).astype(np.int64)
     frame = frame.join(pd.DataFrame(rows, index=frame.index))
     frame["n_slices"], frame["interval"], frame["time_lags"] = n_slices, interval, time_lags
-    frame["method"], frame["permutations"], frame["seed"], frame["fdr"] = "emerging", permutations, seed, fdr
-    frame["inference"] = inference
+    used_perms = permutations if inference == "permutation" else 0
+    frame["method"], frame["permutations"], frame["seed"], frame["fdr"] = "emerging", used_perms, seed, fdr
+    frame["inference"], frame["adjust"] = inference, adjust
     labels = [month_label(s) if interval == "month" else f"{s // 12}-Q{(s % 12) // 3 + 1}" for s in starts]
     hc = np.where(sig, np.sign(g["z"]), 0).astype(np.int64)
     detail = pd.DataFrame({
@@ -341,14 +423,17 @@ def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "distr
         "slice_start": np.tile(np.asarray([month_start(s) for s in starts], dtype=object), units.n),
         "reports": cube.ravel().astype(np.int64), "value": g["value"].ravel(), "z": g["z"].ravel(),
         "p_sim": g["p_sim"].ravel(), "p_norm": g["p_norm"].ravel(), "p_value": g["p_value"].ravel(),
+        "q_value": q_values(g["p_value"].ravel()) if fdr else np.full(cube.size, np.nan),
         "hot_cold": hc.ravel(),
     })
+    add_ehsa_evidence(frame, detail, interval)
     counts = frame["category"].value_counts()
     meta = {
         "method": "emerging", "unit": units.kind, "resolution": units.resolution, "k": units.k,
         "resolution_reason": prep.resolution_reason, "median_reports_per_cell": prep.medians,
         "interval": interval, "n_slices": n_slices, "first_slice": labels[0], "last_slice": labels[-1],
-        "time_lags": time_lags, "normalise": normalise, "permutations": permutations, "seed": seed, "fdr": fdr,
+        "time_lags": time_lags, "adjust": adjust, "adjust_note": ADJUST_NOTES[adjust], "cold_rule": cold_rule,
+        "cold_withheld": int(withheld.sum()), "permutations": used_perms, "seed": seed, "fdr": fdr,
         "alpha": alpha, "threshold": thr, "inference": inference, "trend_alpha": TREND_ALPHA,
         "weights": units.description + f"; space-time: same and neighbouring locations in slices t-{time_lags}..t, "
                                        f"binary, self-weight 1",
@@ -363,24 +448,29 @@ def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "distr
 
 
 def _cube(units: Units, prep, first_m: int, last_m: int, step: int, n_slices: int) -> np.ndarray:
-    """Counts per location × slice for months first_m..last_m."""
+    """Counts per location × slice × channel for months first_m..last_m."""
     if units.kind == "district":
         m = prep.months
         keep = (m.month_no >= first_m) & (m.month_no <= last_m)
+        channels = sorted(set(m.channel[keep].tolist())) or [None]
         pos = {u: i for i, u in enumerate(units.ids)}
+        cpos = {c: j for j, c in enumerate(channels)}
         rows = np.array([pos.get(c, -1) for c in m.code[keep]], dtype=np.int64)
         cols = (m.month_no[keep] - first_m) // step
+        chan = np.array([cpos[c] for c in m.channel[keep]], dtype=np.int64)
         ok = rows >= 0
-        cube = np.zeros((units.n, n_slices))
-        np.add.at(cube, (rows[ok], cols[ok]), m.reports[keep][ok])
+        cube = np.zeros((units.n, n_slices, len(channels)))
+        np.add.at(cube, (rows[ok], cols[ok], chan[ok]), m.reports[keep][ok])
         return cube
     pts = prep.points
-    cube = np.zeros((units.n, n_slices))
-    t_of = (pts.month_no - first_m) // step
-    for t in range(n_slices):
-        cube[:, t] = cell_counts(units, pts, mask=(t_of == t) & (pts.month_no >= first_m) & (pts.month_no <= last_m))
+    keep = (pts.month_no >= first_m) & (pts.month_no <= last_m)
+    idx = cell_index(units, pts.cells(units.resolution))
+    keep &= idx >= 0
+    channels, chan = np.unique(pts.channel[keep], return_inverse=True)
+    cube = np.zeros((units.n, n_slices, max(len(channels), 1)))
+    np.add.at(cube, (idx[keep], (pts.month_no[keep] - first_m) // step, chan.reshape(-1)), 1.0)
     return cube
 
 
-__all__ = ["CATEGORIES", "CATEGORY_KEYS", "CATEGORY_LABELS", "classify_series", "complete_slices",
+__all__ = ["CATEGORIES", "CATEGORY_KEYS", "DEFAULTS", "CATEGORY_LABELS", "classify_series", "complete_slices",
            "emerging_hotspots", "space_time_gi", "space_time_neighbors", "space_time_weights"]

@@ -23,10 +23,15 @@ as in ArcGIS, includes the unit. And the border districts form a chain (two neig
 neighbourhood is small and the permutation test has little power there.
 
 Confidence bins, as ArcGIS's ``Gi_Bin``: +3 / −3 hot / cold spot at 99 % (p_value < 0.01), ±2 at 95 %
-(< 0.05), ±1 at 90 % (< 0.10), 0 not significant; the sign is the sign of the z-score. With the optional
-False Discovery Rate correction (``fdr=True``; off by default, as in ArcGIS's Hot Spot Analysis — its
-Optimized Hot Spot Analysis always applies it) each level uses its own Benjamini–Hochberg threshold from
-``esda.fdr(p_value, level)`` instead of the level. With 999 permutations and few units the correction can
+(< 0.05), ±1 at 90 % (< 0.10), 0 not significant; the sign is the sign of the z-score. With the False
+Discovery Rate correction (``fdr=True``, the default, as ArcGIS's Optimized Hot Spot Analysis always applies
+it) each level uses its own Benjamini–Hochberg threshold from ``esda.fdr(p_value, level)`` instead of the
+level.
+
+Defaults (``gi_star``): ``inference="normal"`` (the z-score's p-value, as ArcGIS's Hot Spot Analysis),
+``fdr=True``, ``adjust="effort"`` (the Pearson residuals against expected counts, ``effort``), and the cold
+spot rule (no cold spot without reports or with fewer than 5 expected). Permutations run only with
+``inference="permutation"``. With 999 permutations and few units the correction can
 reject nothing (67 districts: the first rejection needs p_value < 0.10 / 67 at the 90 % level, below the
 smallest possible 0.002, unless several districts reach it together).
 """
@@ -42,6 +47,7 @@ import numpy as np
 from ..errors import InputError
 from ..filters import Filters
 from ..scope import Scope
+from . import effort
 from .weights import (HotspotResult, Units, base_frame, check_choice, check_common, filters_meta, prepare,
                       require_reports, require_units)
 
@@ -113,15 +119,29 @@ def confidence_bins(z: np.ndarray, p_value: np.ndarray, fdr: bool) -> tuple[np.n
 
 
 def gi_star_values(y: np.ndarray, w, permutations: int = 999, seed: int = 0) -> dict[str, np.ndarray]:
-    """esda's local Gi* on counts `y` with binary libpysal weights `w` (a fresh W: esda modifies it)."""
+    """esda's local Gi* on counts `y` with binary libpysal weights `w` (a fresh W: esda modifies it).
+    permutations=0: no permutation test (p_sim and p_value are NaN; the z-score p-value p_norm is there)."""
     import esda
 
     y = np.asarray(y, dtype=float)
     with esda_call():
         g = esda.G_Local(y, w, transform="B", star=True, permutations=permutations, seed=seed, n_jobs=1,
                          keep_simulations=False)
-    return {"gi": np.asarray(g.Gs, float), "z": np.asarray(g.Zs, float), "p_sim": np.asarray(g.p_sim, float),
-            "p_value": two_sided(g.p_sim), "p_norm": two_sided(g.p_norm)}
+    p_sim = np.asarray(g.p_sim, float) if permutations else np.full(len(y), np.nan)
+    return {"gi": np.asarray(g.Gs, float), "z": np.asarray(g.Zs, float), "p_sim": p_sim,
+            "p_value": two_sided(p_sim), "p_norm": two_sided(g.p_norm)}
+
+
+def q_values(p_value: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (scipy): q < alpha ⇔ significant at FDR level alpha."""
+    from scipy.stats import false_discovery_control
+
+    p = np.asarray(p_value, dtype=float)
+    out = np.full(len(p), np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = false_discovery_control(p[ok], method="bh")
+    return out
 
 
 def _check_finite(values: dict[str, np.ndarray], statistic: str) -> None:
@@ -136,58 +156,115 @@ def choose_p(values: dict[str, np.ndarray], inference: str) -> None:
     values["p_value"] = values["p_norm"] if inference == "normal" else two_sided(values["p_sim"])
 
 
-def gi_star_units(units: Units, y: np.ndarray, *, permutations: int = 999, seed: int = 0,
-                  fdr: bool = False, inference: str = "permutation") -> tuple:
-    """Gi* on prepared units: (frame columns as a dict, thresholds)."""
-    values = gi_star_values(y, units.weights(), permutations, seed)
+def apply_cold_rule(bins: np.ndarray, observed: np.ndarray, expected: np.ndarray,
+                    cold_rule: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(bins, data_status): with `cold_rule`, a negative bin becomes 0 where the unit has no reports or
+    fewer than MIN_EXPECTED_COLD expected (effort.py); data_status says which applies to every unit."""
+    status = effort.data_status(observed, expected)
+    bins = np.asarray(bins).copy()
+    if cold_rule:
+        bins[(bins < 0) & (status != effort.STATUS_OK)] = 0
+    return bins, status
+
+
+def gi_star_units(units: Units, x: np.ndarray, *, permutations: int = 999, seed: int = 0,
+                  fdr: bool = True, inference: str = "normal") -> tuple:
+    """Gi* on prepared units: (frame columns as a dict, thresholds). x: the variable (counts, or residuals,
+    which are shifted to be positive first: Gi*'s z-score is unchanged by a constant). Permutations run only
+    with inference 'permutation'."""
+    x = np.asarray(x, dtype=float)
+    if x.min() < 0:
+        x = effort.positive_shift(x)
+    values = gi_star_values(x, units.weights(), permutations if inference == "permutation" else 0, seed)
     choose_p(values, inference)
-    _check_finite(values, "Gi*")
+    _check_finite({k: values[k] for k in ("gi", "z", "p_norm", "p_value")}, "Gi*")
     bins, thresholds = confidence_bins(values["z"], values["p_value"], fdr)
     values["bin"] = bins
+    values["q_value"] = q_values(values["p_value"])
     return values, thresholds
 
 
+ADJUST_NOTE = ("adjust 'effort': the statistic runs on the Pearson residuals (reports - expected) / "
+               "sqrt(max(expected, 1)) against expected counts from each unit's share of each channel's reports in "
+               "the reference period (hotspots/effort.py); 'raw': on the report counts")
+
+
 def gi_star(con, filters: Filters, scope: Scope, *, unit: str = "district", resolution: int | None = None,
-            k: int = 1, permutations: int = 999, seed: int = 0, fdr: bool = False,
-            inference: str = "permutation") -> HotspotResult:
+            k: int = 1, permutations: int = 999, seed: int = 0, fdr: bool = True,
+            inference: str = "normal", adjust: str = "effort", cold_rule: bool = True) -> HotspotResult:
     """Getis-Ord Gi* hot and cold spots of report counts per border district or H3 cell.
+
+    Defaults as ArcGIS's Hot Spot Analysis and Optimized Hot Spot Analysis: the z-score's two-sided p-value
+    (inference 'normal') with the False Discovery Rate correction (fdr=True); inference 'permutation' uses
+    999 conditional permutations instead (p_value = 2·p_sim; see the module text for why they cannot see a
+    lone spike). adjust: 'effort' (default; expected counts from the reference period, hotspots/effort.py)
+    or 'raw'. cold_rule: no cold spot where a unit has no reports or fewer than 5 expected (default).
 
     unit: 'district' or 'h3'. resolution: H3 resolution 5–8, None = the optimized choice (see
     `weights.choose_resolution`). k: H3 neighbour ring 1–3 (districts use fuzzy contiguity).
-    permutations: 99–9999 (conditional permutation, seeded by `seed`). fdr: bins use the
-    Benjamini–Hochberg threshold at each confidence level. inference: 'permutation' (p_value = 2·p_sim) or
-    'normal' (p_value = the z-score's two-sided normal p-value, as ArcGIS).
+    permutations: 99–9999 (seeded by `seed`; used only with inference 'permutation').
 
-    Returns HotspotResult(frame, meta): one row per unit with `reports`, `gi`, `z`, `p_sim` (esda, directed),
-    `p_norm`, `p_value` (two-sided, the one used), `bin` (−3..3), `label_en`, `label_th`, plus the parameters.
+    Returns HotspotResult(frame, meta): one row per unit with `reports`, `expected`, `ratio` (reports /
+    expected), `x` (the variable Gi* ran on), `gi`, `z`, `p_sim` (esda, directed; NaN without permutations),
+    `p_norm`, `p_value` (two-sided, the one used), `q_value` (Benjamini–Hochberg), `bin` (−3..3),
+    `data_status` ('ok' | 'no_reports' | 'few_expected'), `label_en`, `label_th`, `evidence_en`,
+    `evidence_th`, plus the parameters.
     """
+    from .evidence import add_gi_evidence
+
     t0 = time.perf_counter()
     permutations, seed, resolution, k = check_common(permutations, seed, resolution, k)
     inference = check_choice("inference", inference, INFERENCE)
-    prep = prepare(con, filters, scope, unit, resolution, k)
+    adjust = check_choice("adjust", adjust, effort.ADJUSTMENTS)
+    prep = prepare(con, filters, scope, unit, resolution, k, adjust=adjust)
     units = prep.units
     require_units(units.n, "border districts" if units.kind == "district" else "H3 cells", "Gi*", scope, filters,
                   "; use unit 'h3' or widen the area" if units.kind == "district" else "")
     require_reports(prep.y, "Gi*")
-    values, thresholds = gi_star_units(units, prep.y, permutations=permutations, seed=seed, fdr=fdr,
+    values, thresholds = gi_star_units(units, prep.x, permutations=permutations, seed=seed, fdr=fdr,
                                        inference=inference)
+    found = values["bin"]
+    bins, status = apply_cold_rule(found, prep.y, prep.expected, cold_rule)
+    values["bin"] = bins
     frame = base_frame(units)
     frame["reports"] = prep.y.astype(np.int64)
-    for col in ("gi", "z", "p_sim", "p_norm", "p_value", "bin"):
+    frame["expected"] = prep.expected
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["ratio"] = np.where(prep.expected > 0, prep.y / prep.expected, np.nan)
+    frame["x"] = prep.x
+    for col in ("gi", "z", "p_sim", "p_norm", "p_value", "q_value", "bin"):
         frame[col] = values[col]
-    frame["label_en"] = [BIN_LABELS[b][0] for b in values["bin"]]
-    frame["label_th"] = [BIN_LABELS[b][1] for b in values["bin"]]
-    frame["method"], frame["permutations"], frame["seed"], frame["fdr"] = "gi_star", permutations, seed, fdr
-    frame["inference"] = inference
-    counts = {str(b): int((values["bin"] == b).sum()) for b in sorted(BIN_LABELS)}
+    frame["data_status"] = status
+    frame["label_en"] = [_label(b, s, 0) for b, s in zip(bins, status)]
+    frame["label_th"] = [_label(b, s, 1) for b, s in zip(bins, status)]
+    add_gi_evidence(frame, filters, prep.adjust)
+    used_perms = permutations if inference == "permutation" else 0
+    frame["method"], frame["permutations"], frame["seed"], frame["fdr"] = "gi_star", used_perms, seed, fdr
+    frame["inference"], frame["adjust"] = inference, prep.adjust
+    no_rep = (bins == 0) & (status == effort.STATUS_NO_REPORTS)
+    counts = {str(b): int(((bins == b) & ~no_rep).sum()) for b in sorted(BIN_LABELS)}
+    counts[effort.STATUS_NO_REPORTS] = int(no_rep.sum())
     meta = {
         "method": "gi_star", "unit": units.kind, "resolution": units.resolution, "k": units.k,
         "resolution_reason": prep.resolution_reason, "median_reports_per_cell": prep.medians,
-        "permutations": permutations, "seed": seed, "fdr": fdr, "inference": inference, "thresholds": thresholds,
+        "permutations": used_perms, "seed": seed, "fdr": fdr, "inference": inference, "thresholds": thresholds,
+        "adjust": prep.adjust, "adjust_requested": adjust, "adjust_note": prep.adjust_note,
+        "cold_rule": cold_rule, "min_expected_cold": effort.MIN_EXPECTED_COLD,
         "weights": units.description + "; binary, self-weight 1 (Gi*)", "p_values": P_VALUE_NOTE,
+        "variable": ADJUST_NOTE,
         "n_units": units.n, "reports_total": prep.reports_total, "reports_used": prep.reports_used,
-        "bins": counts, "hot": int((values["bin"] > 0).sum()), "cold": int((values["bin"] < 0).sum()),
+        "bins": counts, "hot": int((bins > 0).sum()), "cold": int((bins < 0).sum()),
+        "no_reports": int((status == effort.STATUS_NO_REPORTS).sum()),
+        "cold_withheld": int(((found < 0) & (bins == 0)).sum()),
         "filters": filters_meta(filters), "warnings": list(units.warnings),
         "seconds": round(time.perf_counter() - t0, 3),
     }
+    if adjust == "effort" and prep.adjust == "raw":
+        meta["warnings"].append(prep.adjust_note["en"])
     return HotspotResult(frame, meta)
+
+
+def _label(b: int, status: str, i: int) -> str:
+    if b == 0 and status != effort.STATUS_OK:
+        return effort.STATUS_LABELS[status][i] if status == effort.STATUS_NO_REPORTS else BIN_LABELS[0][i]
+    return BIN_LABELS[int(b)][i]

@@ -57,6 +57,7 @@ from ..db import run_query
 from ..errors import InputError
 from ..filters import Filters
 from ..scope import Scope
+from . import effort
 
 DISTRICT_TOLERANCE_M = 100.0
 RESOLUTIONS = (5, 6, 7, 8)
@@ -64,7 +65,8 @@ MIN_MEDIAN_REPORTS = 10
 MIN_UNITS = 30
 MIN_SLICES = 10
 UNIT_KINDS = ("district", "h3")
-OUTPUT_SIMPLIFY_DEG = 0.0005      # district outlines in results: ~50 m, topology kept
+OUTPUT_SIMPLIFY_DEG = 0.0005
+STUDY_RINGS = 2                   # H3 cells farther than this from any report are outside the study area      # district outlines in results: ~50 m, topology kept
 
 
 class TooManyCells(InputError):
@@ -155,6 +157,7 @@ class Units:
     k: int | None = None
     warnings: list[str] = field(default_factory=list)
     description: str = ""
+    cell_ints: np.ndarray | None = None          # H3: the cells as sorted int64 (filled on first use)
 
     @property
     def n(self) -> int:
@@ -266,6 +269,7 @@ class Points:
     lat: np.ndarray
     lon: np.ndarray
     month_no: np.ndarray
+    channel: np.ndarray | None = None           # a number per channel (hash of its key)
     _cells: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -294,7 +298,7 @@ class Points:
 def fetch_points(con, filters: Filters, scope: Scope) -> Points:
     a = run_query(con, "hotspot_points", filters.sql_params(scope)).fetchnumpy()
     return Points(np.asarray(a["lat"], dtype=float), np.asarray(a["lon"], dtype=float),
-                  np.asarray(a["month_no"], dtype=np.int64))
+                  np.asarray(a["month_no"], dtype=np.int64), np.asarray(a["channel_key"], dtype=np.uint64))
 
 
 def choose_resolution(points: Points, districts: gpd.GeoDataFrame,
@@ -347,10 +351,27 @@ def given_resolution_reason(res: int) -> dict:
             "th": f"ความละเอียด H3 ระดับ {res} (เซลล์ละประมาณ {area:.3g} ตร.กม.) ตามที่กำหนด"}
 
 
-def h3_units(districts: gpd.GeoDataFrame, points: Points, res: int, k: int = 1) -> Units:
-    """Study-area cells (zeros included) plus cells with points, k-ring neighbours, cell outlines."""
-    study = study_cells(districts, res)
+def near_reports(cells_with_reports: np.ndarray, rings: int = STUDY_RINGS) -> np.ndarray:
+    """Sorted cells within `rings` grid steps of a cell holding a report."""
+    near: set[int] = set()
+    for c in np.unique(cells_with_reports).tolist():
+        near.update(h3i.grid_disk(int(c), rings))
+    return np.array(sorted(near), dtype=np.int64)
+
+
+def h3_units(districts: gpd.GeoDataFrame, points: Points, res: int, k: int = 1,
+             also_near: Points | None = None) -> Units:
+    """Study-area cells (zeros included) plus cells with points, k-ring neighbours, cell outlines.
+
+    The study area is the cells overlapping the border districts that lie within STUDY_RINGS (2) grid steps
+    of a cell holding a report (of `points`, or of `also_near`, the reference period's points): a cell far
+    from any report says nothing about where reports cluster, and with zeros everywhere inland most
+    significant cells would be "cold" cells nobody reports from."""
+    study_all = study_cells(districts, res)
     pts = np.unique(points.cells(res)) if points.n else np.array([], dtype=np.int64)
+    seen = pts if also_near is None or also_near.n == 0 else np.union1d(pts, np.unique(also_near.cells(res)))
+    study = study_all[np.isin(study_all, near_reports(seen))] if len(seen) else study_all
+    dropped = len(study_all) - len(study)
     outside = np.setdiff1d(pts, study, assume_unique=True)
     cells = np.union1d(study, pts)
     pos = {int(c): i for i, c in enumerate(cells)}
@@ -392,8 +413,11 @@ def h3_units(districts: gpd.GeoDataFrame, points: Points, res: int, k: int = 1) 
     if len(outside):
         notes.append(f"{len(outside)} cell(s) with reports lie outside the border districts' cells "
                      f"(points near a boundary) and were added to the study area")
-    desc = (f"{len(cells)} H3 cells at resolution {res} ({len(study)} covering the border districts, zeros "
-            f"included); neighbours: {k}-ring")
+    if dropped:
+        notes.append(f"{dropped:,} of the {len(study_all):,} cells covering the border districts are more than "
+                     f"{STUDY_RINGS} cells from any report and are outside the study area")
+    desc = (f"{len(cells)} H3 cells at resolution {res} ({len(study)} covering the border districts within "
+            f"{STUDY_RINGS} cells of a report, zeros included); neighbours: {k}-ring")
     return Units("h3", frame, neighbors, resolution=res, k=k, warnings=notes, description=desc)
 
 
@@ -407,6 +431,7 @@ class DistrictMonths:
     month_no: np.ndarray
     reports: np.ndarray
     with_point: np.ndarray
+    channel: np.ndarray | None = None
 
     def totals(self, ids: list[str]) -> np.ndarray:
         s = pd.Series(self.reports, index=self.code).groupby(level=0).sum()
@@ -416,7 +441,20 @@ class DistrictMonths:
 def fetch_district_months(con, filters: Filters, scope: Scope) -> DistrictMonths:
     a = run_query(con, "hotspot_district_months", filters.sql_params(scope)).fetchnumpy()
     return DistrictMonths(np.asarray(a["district_code"], dtype=object), np.asarray(a["month_no"], dtype=np.int64),
-                          np.asarray(a["reports"], dtype=np.int64), np.asarray(a["with_point"], dtype=np.int64))
+                          np.asarray(a["reports"], dtype=np.int64), np.asarray(a["with_point"], dtype=np.int64),
+                          np.asarray(a["channel"], dtype=object))
+
+
+def cell_index(units: Units, cells: np.ndarray) -> np.ndarray:
+    """Position of each cell among an H3 `units` (sorted), −1 where the cell is not a unit."""
+    order = units.cell_ints
+    if order is None:
+        order = units.cell_ints = np.array([h3.str_to_int(u) for u in units.ids], dtype=np.int64)
+    if len(order) == 0:
+        return np.full(len(cells), -1, dtype=np.int64)
+    idx = np.searchsorted(order, cells)
+    idx = np.minimum(idx, len(order) - 1)
+    return np.where(order[idx] == cells, idx, -1).astype(np.int64)
 
 
 def cell_counts(units: Units, points: Points, mask: np.ndarray | None = None) -> np.ndarray:
@@ -424,14 +462,18 @@ def cell_counts(units: Units, points: Points, mask: np.ndarray | None = None) ->
     cells = points.cells(units.resolution)
     if mask is not None:
         cells = cells[mask]
-    order = np.array([h3.str_to_int(u) for u in units.ids], dtype=np.int64)
-    idx = np.searchsorted(order, cells)
-    return np.bincount(idx, minlength=units.n).astype(float)
+    idx = cell_index(units, cells)
+    return np.bincount(idx[idx >= 0], minlength=units.n).astype(float)
 
 
 @dataclass
 class Prepared:
-    """Units with their report counts and the facts every result's metadata repeats."""
+    """Units with their report counts and the facts every result's metadata repeats.
+
+    y: the counts; expected: the expected counts (effort: from the reference period; raw: the study area's
+    mean per unit); x: the variable the one-period statistics use (the counts, or the Pearson residuals of
+    the counts against `expected`); adjust: the adjustment used ('effort' or 'raw'), adjust_note its
+    description in English and Thai."""
 
     units: Units
     y: np.ndarray
@@ -441,16 +483,54 @@ class Prepared:
     medians: dict | None
     points: Points | None = None
     months: DistrictMonths | None = None
+    expected: np.ndarray | None = None
+    x: np.ndarray | None = None
+    adjust: str = "raw"
+    adjust_note: dict | None = None
+    reference: "effort.Reference | None" = None
+
+
+RAW_NOTE = {"en": "raw report counts (no adjustment for reporting effort)",
+            "th": "จำนวนรายงานดิบ (ไม่ปรับตามระดับการรายงาน)"}
+
+
+def _district_channel_matrix(dm: DistrictMonths, ids: list[str], channels: list) -> np.ndarray:
+    pos = {u: i for i, u in enumerate(ids)}
+    rows = np.array([pos.get(c, -1) for c in dm.code], dtype=np.int64)
+    return effort.channel_matrix(rows, dm.channel, dm.reports.astype(float), len(ids), channels)
+
+
+def _cell_channel_matrix(units: Units, pts: Points, channels: list) -> np.ndarray:
+    idx = cell_index(units, pts.cells(units.resolution)) if pts.n else np.array([], dtype=np.int64)
+    return effort.channel_matrix(idx, pts.channel, np.ones(pts.n), units.n, channels)
+
+
+def _concat_points(parts: list[Points]) -> Points:
+    if len(parts) == 1:
+        return parts[0]
+    return Points(np.concatenate([p.lat for p in parts]), np.concatenate([p.lon for p in parts]),
+                  np.concatenate([p.month_no for p in parts]), np.concatenate([p.channel for p in parts]))
 
 
 def prepare(con, filters: Filters, scope: Scope, unit: str, resolution: int | None, k: int,
-            max_cells: int | None = None) -> Prepared:
+            max_cells: int | None = None, adjust: str = "raw") -> Prepared:
     """Units and counts for `unit` ('district' or 'h3'); resolution None = the optimized choice (among the
-    resolutions with at most `max_cells` cells, when given)."""
+    resolutions with at most `max_cells` cells, when given). adjust: 'effort' adds the expected counts from
+    the reference period and their residuals (hotspots/effort.py), 'raw' the counts as they are."""
+    from dataclasses import replace
+
     check_choice("unit", unit, UNIT_KINDS)
+    check_choice("adjust", adjust, effort.ADJUSTMENTS)
     months = fetch_district_months(con, filters, scope)
     districts = _districts(con, filters, scope)
     total = int(months.reports.sum())
+    ref = None
+    if adjust == "effort":
+        first_data, last_data, _, _ = run_query(con, "data_extent", scope.sql_params()).fetchone()
+        ref = effort.reference_periods(filters.date_from, filters.date_to, first_data, last_data)
+        if ref.kind == "none":
+            adjust = "raw"
+    ref_filters = [replace(filters, date_from=a, date_to=b) for a, b in ref.periods] if adjust == "effort" else []
     if unit == "district":
         units = district_units(con, filters, scope, gdf=districts)
         y = months.totals(units.ids)
@@ -458,23 +538,52 @@ def prepare(con, filters: Filters, scope: Scope, unit: str, resolution: int | No
                         f"(within {DISTRICT_TOLERANCE_M:g} m).",
                   "th": f"หน่วยวิเคราะห์: อำเภอชายแดน {units.n} อำเภอในขอบเขตที่เลือก อำเภอข้างเคียงคืออำเภอที่มีเขตติดกัน "
                         f"(ห่างกันไม่เกิน {DISTRICT_TOLERANCE_M:g} เมตร)"}
-        return Prepared(units, y, total, int(y.sum()), reason, None, months=months)
+        prep = Prepared(units, y, total, int(y.sum()), reason, None, months=months)
+        if adjust == "effort":
+            refs = [fetch_district_months(con, rf, scope) for rf in ref_filters]
+            channels = sorted({*months.channel.tolist(), *(c for r in refs for c in r.channel.tolist())})
+            window = _district_channel_matrix(months, units.ids, channels)
+            reference = sum(_district_channel_matrix(r, units.ids, channels) for r in refs)
+            return _with_effort(prep, window, reference, ref)
+        return _with_raw(prep, ref)
     if len(districts) == 0:
         raise InputError(f"no border districts in the study area ({scope_text(scope, filters)})")
     if resolution is not None and max_cells is not None and len(study_cells(districts, resolution)) > max_cells:
         raise TooManyCells(f"{len(study_cells(districts, resolution)):,} H3 cells at resolution {resolution} are "
                            f"more than the {max_cells:,} this analysis allows")
     points = fetch_points(con, filters, scope)
+    ref_points = _concat_points([fetch_points(con, rf, scope) for rf in ref_filters]) if ref_filters else None
     if resolution is None:
         res, reason, medians = choose_resolution(points, districts, max_cells)
     else:
         res, reason, medians = resolution, given_resolution_reason(resolution), None
-    units = h3_units(districts, points, res, k)
+    units = h3_units(districts, points, res, k, also_near=ref_points)
     y = cell_counts(units, points)
     if total > points.n:
         units.warnings.append(f"{total - points.n:,} of {total:,} matching reports have no point (located by "
                               f"district name only) and are not in the H3 counts")
-    return Prepared(units, y, total, int(points.n), reason, medians, points=points, months=months)
+    prep = Prepared(units, y, total, int(points.n), reason, medians, points=points, months=months)
+    if adjust == "effort":
+        channels = sorted({*np.unique(points.channel).tolist(), *np.unique(ref_points.channel).tolist()})
+        window = _cell_channel_matrix(units, points, channels)
+        reference = _cell_channel_matrix(units, ref_points, channels)
+        return _with_effort(prep, window, reference, ref)
+    return _with_raw(prep, ref)
+
+
+def _with_effort(prep: Prepared, window: np.ndarray, reference: np.ndarray, ref) -> Prepared:
+    prep.expected = effort.expected_counts(window, reference)
+    prep.x = effort.pearson_residuals(prep.y, prep.expected)
+    prep.adjust, prep.adjust_note, prep.reference = "effort", ref.describe(), ref
+    return prep
+
+
+def _with_raw(prep: Prepared, ref) -> Prepared:
+    prep.expected = np.full(len(prep.y), float(prep.y.mean()) if len(prep.y) else 0.0)
+    prep.x = prep.y
+    prep.adjust, prep.reference = "raw", ref
+    prep.adjust_note = ref.describe() if ref is not None and ref.kind == "none" else RAW_NOTE
+    return prep
 
 
 def require_reports(y: np.ndarray, statistic: str) -> None:
