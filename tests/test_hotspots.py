@@ -146,10 +146,22 @@ def test_space_time_gi_equals_esda_on_the_stacked_cube_with_the_same_weights():
     y = cube.T.reshape(-1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ref = esda.G_Local(y, ehsa.space_time_weights(spatial, 5, 12, 2), transform="B", star=True,
-                           permutations=199, seed=5)
+        # the reference weights: a dict-based libpysal W from the neighbour lists (ours is a Graph built from
+        # arrays; both must give esda the same neighbours)
+        from libpysal.weights import W
+
+        w_ref = W(ehsa.space_time_neighbors(spatial, 5, 12, 2), id_order=list(range(60)), silence_warnings=True)
+        ref = esda.G_Local(y, w_ref, transform="B", star=True, permutations=199, seed=5)
     assert_allclose(ours["z"], ref.Zs.reshape(12, 5).T)
     assert_allclose(ours["p_sim"], ref.p_sim.reshape(12, 5).T)
+
+
+def test_the_space_time_graph_has_exactly_the_neighbour_lists():
+    spatial = {0: [1], 1: [0, 2], 2: [1, 3], 3: [2]}
+    g = ehsa.space_time_weights(spatial, 4, 7, 2)
+    nb = ehsa.space_time_neighbors(spatial, 4, 7, 2)
+    got = {i: sorted(int(j) for j in g.neighbors[i]) for i in range(28)}
+    assert got == {i: sorted(v) for i, v in nb.items()}
 
 
 def test_space_time_neighbours_are_the_same_and_neighbouring_locations_in_the_lagged_slices():

@@ -175,7 +175,7 @@ def gi_star_units(units: Units, x: np.ndarray, *, permutations: int = 999, seed:
     x = np.asarray(x, dtype=float)
     if x.min() < 0:
         x = effort.positive_shift(x)
-    values = gi_star_values(x, units.weights(), permutations if inference == "permutation" else 0, seed)
+    values = gi_star_values(x, units.graph(), permutations if inference == "permutation" else 0, seed)
     choose_p(values, inference)
     _check_finite({k: values[k] for k in ("gi", "z", "p_norm", "p_value")}, "Gi*")
     bins, thresholds = confidence_bins(values["z"], values["p_value"], fdr)
