@@ -17,14 +17,14 @@ st.title(t("hotspots.title", lang))
 
 METHODS = ["gi", "lisa", "ehsa", "hdbscan", "dbscan"]
 c = st.columns([2, 1, 1, 1])
-method = c[0].selectbox(t("hotspots.method", lang), METHODS, key="hs_method",
+method = widgets.select(c[0], t("hotspots.method", lang), METHODS, "hs_method", lang,
                         format_func=lambda m: t(f"hotspots.method_{m}", lang))
 density = method in ("hdbscan", "dbscan")
-unit = c[1].selectbox(t("hotspots.unit", lang), ["district", "h3"], key="hs_unit", disabled=density,
+unit = widgets.select(c[1], t("hotspots.unit", lang), ["district", "h3"], "hs_unit", lang, disabled=density,
                       format_func=lambda u: t(f"hotspots.unit_{u}", lang))
 res = c[2].selectbox(t("hotspots.resolution", lang), ["auto", 5, 6, 7, 8], key="hs_res",
                      disabled=density or unit != "h3")
-adjust = c[3].selectbox(t("hotspots.adjust", lang), ["effort", "raw"], key="hs_adjust", disabled=density,
+adjust = widgets.select(c[3], t("hotspots.adjust", lang), ["effort", "raw"], "hs_adjust", lang, disabled=density,
                         format_func=lambda a: t(f"hotspots.adjust_{a}", lang), help=t("hotspots.adjust_help", lang))
 c2 = st.columns([2, 1, 1])
 # the functions' defaults: z-score p-values with FDR for Gi* and emerging hot spots (ArcGIS's Hot Spot and
@@ -161,6 +161,9 @@ with right:
 
 st.subheader(t("hotspots.results", lang))
 table = frame.drop(columns="geometry")
+first = [c for c in ("unit_id", f"name_{lang}", f"label_{lang}", f"evidence_{lang}", "category", "reports",
+                     "expected") if c in table.columns]
+table = table[first + [c for c in table.columns if c not in first]]
 st.dataframe(table, hide_index=True, width="stretch", height=300)
 dl = st.columns(3)
 dl[0].download_button("GeoJSON", frame.to_json(drop_id=True).encode("utf-8"), file_name=f"hotspots_{method}.geojson",

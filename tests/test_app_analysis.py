@@ -30,10 +30,26 @@ def page(user: str, path: str, query: dict | None = None) -> AppTest:
 @pytest.mark.parametrize("method", ["gi", "lisa", "ehsa", "hdbscan"])
 def test_hotspots_page_runs_every_method_without_exception(env, method):
     at = page("ana", "app_pages/hotspots.py", {"from": "2023-07-01", "to": "2026-10-31"})
-    at.selectbox(key="hs_method").set_value(method).run()
+    at.selectbox(key="hs_method__th").set_value(method).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.get("deck_gl_json_chart")
     assert at.dataframe
+
+
+def test_hotspots_page_opens_on_the_functions_defaults_and_says_how_reports_are_compared(env):
+    at = page("ana", "app_pages/hotspots.py")
+    assert at.toggle(key="hs_fdr_gi").value is True                      # FDR on for Gi*
+    assert at.selectbox(key="hs_adjust__th").value == "effort"
+    captions = " ".join(c.value for c in at.caption)
+    assert "ระดับการรายงาน" in captions and "ไม่ใช่จุดเย็น" in captions
+    frame = at.dataframe[0].value
+    assert {"evidence_th", "expected", "q_value"} <= set(frame.columns)
+    assert list(frame.columns[:4]) == ["unit_id", "name_th", "label_th", "evidence_th"]
+    at.selectbox(key="hs_method__th").set_value("lisa").run()
+    assert at.toggle(key="hs_fdr_lisa").value is False                   # local Moran: permutations, FDR off
+    at.selectbox(key="hs_method__th").set_value("ehsa").run()
+    assert at.toggle(key="hs_fdr_ehsa").value is True
+    assert any("ArcGIS Pro" in e.label for e in at.expander)
 
 
 def test_hotspots_page_says_what_is_missing_instead_of_a_nan_map(env):

@@ -75,19 +75,21 @@ class Reference:
     kind: str                      # "before" | "outside" | "none"
 
     def describe(self) -> dict[str, str]:
+        from ..i18n import fmt_period
+
         if self.kind == "none":
             return {"en": "the dates analysed hold all the data, so there is no earlier period to compare with: "
                           "raw counts",
                     "th": "ช่วงวันที่ที่วิเคราะห์ครอบคลุมข้อมูลทั้งหมด จึงไม่มีช่วงก่อนหน้าให้เปรียบเทียบ: ใช้จำนวนดิบ"}
-        span = " and ".join(f"{a.isoformat()} to {b.isoformat()}" for a, b in self.periods)
-        span_th = " และ ".join(f"{a.isoformat()} ถึง {b.isoformat()}" for a, b in self.periods)
+        span = {lang: (" and " if lang == "en" else " และ ").join(fmt_period(a, b, lang) for a, b in self.periods)
+                for lang in ("en", "th")}
         if self.kind == "before":
             return {"en": f"expected counts from each unit's share of each channel's reports before the dates "
-                          f"analysed ({span})",
-                    "th": f"จำนวนที่คาดไว้จากสัดส่วนรายงานของแต่ละพื้นที่ในแต่ละช่องทางก่อนช่วงที่วิเคราะห์ ({span_th})"}
+                          f"analysed ({span['en']})",
+                    "th": f"จำนวนที่คาดไว้จากสัดส่วนรายงานของแต่ละพื้นที่ในแต่ละช่องทางก่อนช่วงที่วิเคราะห์ ({span['th']})"}
         return {"en": f"expected counts from each unit's share of each channel's reports outside the dates analysed "
-                      f"({span}; fewer than {MIN_REFERENCE_MONTHS} months of data before them)",
-                "th": f"จำนวนที่คาดไว้จากสัดส่วนรายงานของแต่ละพื้นที่ในแต่ละช่องทางนอกช่วงที่วิเคราะห์ ({span_th}; "
+                      f"({span['en']}; fewer than {MIN_REFERENCE_MONTHS} months of data before them)",
+                "th": f"จำนวนที่คาดไว้จากสัดส่วนรายงานของแต่ละพื้นที่ในแต่ละช่องทางนอกช่วงที่วิเคราะห์ ({span['th']}; "
                       f"ข้อมูลก่อนหน้าไม่ถึง {MIN_REFERENCE_MONTHS} เดือน)"}
 
 

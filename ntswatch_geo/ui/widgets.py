@@ -27,3 +27,14 @@ def legend(rows: list[tuple[tuple[int, int, int], str]], title: str) -> None:
         for c, text in rows)
     st.markdown(f'<div style="font-size:0.85rem"><b>{html.escape(title)}</b><br/>{items}</div>',
                 unsafe_allow_html=True)
+
+
+def select(container, label: str, options: list, name: str, lang: str, format_func=str, **kwargs):
+    """A selectbox whose labels follow the language: Streamlit keeps a selectbox's rendered labels when only
+    `format_func` changes, so the widget is keyed by language and the choice kept under `name`."""
+    current = st.session_state.get(name, options[0])
+    index = options.index(current) if current in options else 0
+    value = container.selectbox(label, options, index=index, key=f"{name}__{lang}", format_func=format_func,
+                                **kwargs)
+    st.session_state[name] = value
+    return value
