@@ -434,6 +434,9 @@ def alerts_cmd(
     category: Optional[list[str]] = _CATEGORY,
     province: Optional[list[str]] = _PROVINCE,
     district: Optional[list[str]] = _DISTRICT,
+    adjust: str = typer.Option("effort", "--adjust", help="Reporting effort: effort (the default: the district's "
+                                                          "all-category reporting, channel by channel, as an "
+                                                          "offset; docs/alerts.md) or raw."),
     db: Optional[Path] = DbOption,
 ) -> None:
     """Alerts per district and category: a robust Farrington-type baseline (quasi-Poisson, season, trend when
@@ -452,7 +455,9 @@ def alerts_cmd(
         try:
             f, scope = _stats_filters(con, target, date_from, date_to, category, province, district)
             when = _parse_month_option(month)
-            fired = tr.alerts(con, f, scope, month=when)
+            if adjust not in ("effort", "raw"):
+                raise InputError(f"--adjust: {adjust!r} is not allowed; allowed: effort, raw")
+            fired = tr.alerts(con, f, scope, month=when, adjust=adjust)
         finally:
             con.close()
         months = fired.attrs.get("months")

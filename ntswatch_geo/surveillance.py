@@ -18,6 +18,11 @@ For every cell and complete month m, in time order:
    prediction with it does not exceed the largest baseline count (Farrington's rule against runaway
    extrapolation). A cell whose baseline averages under SMALL_COUNT_MEAN (1) report a month gets the
    intercept only (its mean) and is flagged `small_count`.
+   Reporting effort (`effort`, from `effort_index`; trends.alert_table passes it by default): the log of the
+   cell's district reporting effort — its all-category count expected from its usual share of every
+   channel's reports that month — enters every GLM as an offset, so a channel's uptake (the district
+   offices from December 2023, at full rate only where an office is) moves the expectation with it instead of
+   raising alerts everywhere.
 3. Reweighting: Anscombe residuals of the first fit, standardised by the dispersion and the hat values;
    months above REWEIGHT_THRESHOLD (2.58) get weight s⁻² (normalised so the weights sum to the months
    used), and the model is fitted again (Noufaily et al.). Dispersion phi = Pearson X² / (n − p) of the
@@ -57,6 +62,7 @@ FDR_LEVEL = 0.05
 MIN_ALERT_REPORTS = 5
 SURGE_RATIO = 2.0
 SEASON = 12
+EFFORT_FLOOR = 1e-3
 
 _MAXITER = 100
 _TOL = 1e-10
@@ -64,11 +70,13 @@ _TOL = 1e-10
 
 # ------------------------------------------------------------------------------------------- the GLM fits
 
-def irls_poisson(y: np.ndarray, w: np.ndarray, X: np.ndarray):
+def irls_poisson(y: np.ndarray, w: np.ndarray, X: np.ndarray, offset: np.ndarray | None = None):
     """Poisson log-link GLM of every row of `y` (cells × n) on the shared design `X` (n × p) with prior
-    (variance) weights `w` (cells × n): Fisher scoring, as statsmodels' GLM does per row.
+    (variance) weights `w` (cells × n) and an optional log `offset` (cells × n): Fisher scoring, as
+    statsmodels' GLM does per row (`GLM(y, X, family=Poisson(), var_weights=w, offset=offset)`).
 
     Returns beta (cells × p), mu (cells × n) and the unscaled covariance (X'WX)⁻¹ (cells × p × p)."""
+    off = np.zeros_like(y, dtype=float) if offset is None else np.asarray(offset, dtype=float)
     sw = np.maximum(w.sum(axis=1, keepdims=True), 1e-12)
     ybar = (w * y).sum(axis=1, keepdims=True) / sw
     mu = np.maximum((y + ybar) / 2.0, 1e-8)              # statsmodels' starting values
@@ -76,11 +84,11 @@ def irls_poisson(y: np.ndarray, w: np.ndarray, X: np.ndarray):
     dev = np.full(y.shape[0], np.inf)
     for _ in range(_MAXITER):
         W = w * mu
-        z = eta + (y - mu) / mu
+        z = eta - off + (y - mu) / mu
         xtwx = np.einsum("np,cn,nq->cpq", X, W, X)
         xtwz = np.einsum("np,cn->cp", X, W * z)
         beta = np.linalg.solve(xtwx + 1e-12 * np.eye(X.shape[1]), xtwz[..., None])[..., 0]
-        eta = np.clip(beta @ X.T, -30.0, 30.0)
+        eta = np.clip(beta @ X.T + off, -30.0, 30.0)
         mu = np.exp(eta)
         with np.errstate(divide="ignore", invalid="ignore"):
             term = np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)
@@ -99,11 +107,12 @@ def _pearson_phi(y, mu, w, df):
     return np.where(df > 0, x2 / np.maximum(df, 1), 1.0)
 
 
-def _robust_fit(y, a, X):
-    """Fit, reweight by Anscombe residuals (Noufaily et al. 2013), fit again. a: 0/1 months used."""
+def _robust_fit(y, a, X, off=None):
+    """Fit, reweight by Anscombe residuals (Noufaily et al. 2013), fit again. a: 0/1 months used; off: the
+    log reporting-effort offset (cells × months) or None."""
     n_used = a.sum(axis=1)
     p = X.shape[1]
-    beta, mu, cov = irls_poisson(y, a, X)
+    beta, mu, cov = irls_poisson(y, a, X, off)
     phi = np.maximum(_pearson_phi(y, mu, a, n_used - p), 1.0)
     hat = a * mu * np.einsum("np,cpq,nq->cn", X, cov, X)
     anscombe = 1.5 * (np.cbrt(y) ** 2 - np.cbrt(mu) ** 2) / np.cbrt(np.sqrt(mu))
@@ -111,7 +120,7 @@ def _robust_fit(y, a, X):
     omega = np.where(s > REWEIGHT_THRESHOLD, 1.0 / np.maximum(s, 1e-12) ** 2, 1.0) * a
     gamma = n_used / np.maximum(omega.sum(axis=1), 1e-12)
     wts = omega * gamma[:, None]
-    beta, mu, cov = irls_poisson(y, wts, X)
+    beta, mu, cov = irls_poisson(y, wts, X, off)
     phi = np.maximum(_pearson_phi(y, mu, wts, n_used - p), 1.0)
     return beta, cov, phi
 
@@ -126,8 +135,8 @@ def _design(t: np.ndarray, cal: np.ndarray, trend: bool, season: bool) -> np.nda
     return np.column_stack(cols)
 
 
-def _predict(beta, cov, phi, x0):
-    eta0 = beta @ x0
+def _predict(beta, cov, phi, x0, off0=None):
+    eta0 = beta @ x0 + (0.0 if off0 is None else off0)
     v = phi * np.einsum("p,cpq,q->c", x0, cov, x0)
     return np.exp(np.clip(eta0, -30, 30)), v
 
@@ -164,12 +173,15 @@ def _runs(alert: np.ndarray) -> np.ndarray:
 
 
 def judge(counts: np.ndarray, calendar_month: np.ndarray, first_eval: int,
-          fdr_level: float = FDR_LEVEL, min_reports: int = MIN_ALERT_REPORTS) -> Judgement:
+          fdr_level: float = FDR_LEVEL, min_reports: int = MIN_ALERT_REPORTS,
+          effort: np.ndarray | None = None) -> Judgement:
     """Judge every month from column `first_eval` on (see the module docstring).
 
     counts: cells × months of complete-month counts, column 0 the month the data began;
-    calendar_month: 1-12 for each column."""
+    calendar_month: 1-12 for each column; effort: cells × months of reporting effort (`effort_index`), whose
+    log enters every GLM as an offset, or None."""
     counts = np.asarray(counts, dtype=float)
+    log_effort = None if effort is None else np.log(np.maximum(np.asarray(effort, dtype=float), EFFORT_FLOOR))
     n_cells, n_months = counts.shape
     first_eval = max(first_eval, MIN_BASELINE_MONTHS + GUARD_MONTHS)
     idx = np.arange(first_eval, n_months)
@@ -185,6 +197,8 @@ def judge(counts: np.ndarray, calendar_month: np.ndarray, first_eval: int,
         hi = j - GUARD_MONTHS
         lo = max(0, hi - BASELINE_MONTHS)
         y = counts[:, lo:hi]
+        off = None if log_effort is None else log_effort[:, lo:hi]
+        off0 = None if log_effort is None else log_effort[:, j]
         past = alert[:, lo:hi]
         if past.any():
             runs = _runs(alert[:, :j])[:, lo:hi]
@@ -207,10 +221,12 @@ def judge(counts: np.ndarray, calendar_month: np.ndarray, first_eval: int,
             Xt, Xn = _design(t, cal[lo:hi], True, season), _design(t, cal[lo:hi], False, season)
             x0t, x0n = _design(np.array([0.0]), cal[j:j + 1], True, season)[0], \
                 _design(np.array([0.0]), cal[j:j + 1], False, season)[0]
-            bt, ct, pt = _robust_fit(yb, ab, Xt)
-            bn, cn, pn = _robust_fit(yb, ab, Xn)
-            mt, vt = _predict(bt, ct, pt, x0t)
-            mn, vn = _predict(bn, cn, pn, x0n)
+            ob = None if off is None else off[big]
+            o0 = None if off0 is None else off0[big]
+            bt, ct, pt = _robust_fit(yb, ab, Xt, ob)
+            bn, cn, pn = _robust_fit(yb, ab, Xn, ob)
+            mt, vt = _predict(bt, ct, pt, x0t, o0)
+            mn, vn = _predict(bn, cn, pn, x0n, o0)
             se = np.sqrt(pt * ct[:, 1, 1])
             df = ab.sum(axis=1) - Xt.shape[1]
             p_trend = 2 * stats.t.sf(np.abs(bt[:, 1]) / np.maximum(se, 1e-12), np.maximum(df, 1))
@@ -224,9 +240,11 @@ def judge(counts: np.ndarray, calendar_month: np.ndarray, first_eval: int,
         if rest.any():                                      # small counts: the (reweighted) mean
             yr, ar = y[rest], a[rest]
             X1 = np.ones((hi - lo, 1))
-            b1, c1, p1 = _robust_fit(np.where(ar > 0, yr, 0.0), ar, X1) if (mean[rest] > 0).any() else (None,) * 3
+            orr = None if off is None else off[rest]
+            b1, c1, p1 = (_robust_fit(np.where(ar > 0, yr, 0.0), ar, X1, orr) if (mean[rest] > 0).any()
+                          else (None,) * 3)
             if b1 is not None:
-                m1, v1 = _predict(b1, c1, p1, np.ones(1))
+                m1, v1 = _predict(b1, c1, p1, np.ones(1), None if off0 is None else off0[rest])
                 zero = mean[rest] == 0
                 mu0[rest] = np.where(zero, 0.0, m1)
                 v[rest] = np.where(zero, 0.0, v1)
@@ -259,6 +277,24 @@ def judge(counts: np.ndarray, calendar_month: np.ndarray, first_eval: int,
         out["trend"][:, col] = used_trend
         out["season"][:, col] = ok & ~small & season
     return Judgement(month_index=idx, alert=alert[:, idx], **out)
+
+
+def effort_index(counts: np.ndarray) -> np.ndarray:
+    """Reporting effort per unit × month from all-category counts shaped units × months × channels:
+    e[d,m] = Σ_c π[d,c,m] · V[c,m], V the study area's count of channel c in month m and π[d,c,m] the unit's
+    share of channel c's reports over the months up to m (cumulative, so a channel's first months use what
+    is known then). It is the all-category count the unit would have if it kept its usual share of every
+    channel: a channel's uptake (the district offices from December 2023, at full rate only where an office
+    is) raises it, a pulse of one category in one district barely moves it (it is one cell of hundreds in V).
+    Returned as units × months; a unit × month with nothing gets 0 (floored in `judge`)."""
+    c = np.asarray(counts, dtype=float)
+    vol = c.sum(axis=0)                                   # months × channels
+    cum_unit = np.cumsum(c, axis=1)                       # units × months × channels
+    cum_vol = np.cumsum(vol, axis=0)                      # months × channels
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(cum_vol[None] > 0, cum_unit / np.where(cum_vol[None] > 0, cum_vol[None], 1.0), 0.0)
+    e = (share * vol[None]).sum(axis=2)
+    return e * (c.sum() / max(e.sum(), 1e-12))            # on the scale of the counts
 
 
 def expected_false_alerts(p_values: np.ndarray, alert: np.ndarray) -> float:

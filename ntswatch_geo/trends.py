@@ -452,8 +452,32 @@ def alert_months(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["month", "tested", "alerts", "expected_false_alerts"])
 
 
+def _alert_effort(con, window: Filters, scope: Scope, ext, wide: pd.DataFrame, id_cols: list[str],
+                  months: list) -> np.ndarray:
+    """Reporting effort (surveillance.effort_index) for every row of `wide` and month: from the all-category
+    counts per district (or province, or the whole view) × month × channel with the same other filters."""
+    place = "district" if "district_code" in id_cols else "province" if "province_code" in id_cols else None
+    key = {"district": "district_code", "province": "province_code"}.get(place)
+    by = (place, "channel") if place else ("channel",)
+    allcat = series(con, replace(window, categories=()), scope, by=by, freq="month", as_of=ext.as_of_date)
+    cube = allcat.pivot_table(index=[key] if key else None, columns=["period", "channel"], values="reports",
+                              aggfunc="sum", fill_value=0) if key else \
+        allcat.pivot_table(columns=["period", "channel"], values="reports", aggfunc="sum", fill_value=0)
+    chans = sorted(allcat["channel"].unique())
+    cols = pd.MultiIndex.from_product([[pd.Timestamp(m) for m in months], chans])
+    cube.columns = pd.MultiIndex.from_tuples([(pd.Timestamp(a), b) for a, b in cube.columns])
+    cube = cube.reindex(columns=cols, fill_value=0)
+    arr = cube.to_numpy(dtype=float).reshape(len(cube), len(months), len(chans))
+    e = sv.effort_index(arr)
+    if key is None:
+        return np.repeat(e, len(wide), axis=0)
+    rows = pd.Index(cube.index).get_indexer(wide.index.get_level_values(key) if isinstance(wide.index, pd.MultiIndex)
+                                            else wide.index)
+    return np.where(rows[:, None] >= 0, e[np.maximum(rows, 0)], 0.0)
+
+
 def alert_table(con, f: Filters, scope: Scope, by=("district", "category"), fdr_level: float = FDR_LEVEL,
-                min_reports: int = MIN_ALERT_REPORTS) -> pd.DataFrame:
+                min_reports: int = MIN_ALERT_REPORTS, adjust: str = "effort") -> pd.DataFrame:
     """Every complete month in the filter dates × every cell of `by`, judged against its robust baseline
     (module docstring; ntswatch_geo.surveillance). Columns: the key columns, month, observed, expected,
     limit (99 % point of the predictive distribution), ratio (observed / expected), p_value, q_value
@@ -463,6 +487,8 @@ def alert_table(con, f: Filters, scope: Scope, by=("district", "category"), fdr_
     dispersion, baseline_months, baseline_mean. Months before a cell has 12 months of history are left out.
     `df.attrs["months"]` is `alert_months(df)`."""
     by = _check_by(by)
+    if adjust not in ("effort", "raw"):
+        raise InputError(f"adjust: {adjust!r} is not allowed; allowed: effort, raw")
     ext = extent(con, scope)
     keys = _key_columns(by)
     if ext.first_date is None:
@@ -478,8 +504,9 @@ def alert_table(con, f: Filters, scope: Scope, by=("district", "category"), fdr_
     wide = (df.pivot_table(index=id_cols, columns="period", values="reports", aggfunc="sum", fill_value=0)
             if id_cols else df.set_index("period")[["reports"]].T)
     months = [pd.Timestamp(m) for m in wide.columns]
+    eff = _alert_effort(con, window, scope, ext, wide, id_cols, months) if adjust == "effort" else None
     judged = sv.judge(wide.to_numpy(dtype=float), np.array([m.month for m in months]), 0,
-                      fdr_level=fdr_level, min_reports=min_reports)
+                      fdr_level=fdr_level, min_reports=min_reports, effort=eff)
     keep = [c for c, j in enumerate(judged.month_index) if months[j] >= pd.Timestamp(first_shown)]
     if not keep:
         return _empty_alerts(keys)
@@ -542,7 +569,7 @@ def evidence(row, lang: str) -> str:
 
 def alerts(con, f: Filters, scope: Scope, month: dt.date | str | None = None,
            by=("district", "category"), fdr_level: float = FDR_LEVEL,
-           min_reports: int = MIN_ALERT_REPORTS) -> pd.DataFrame:
+           min_reports: int = MIN_ALERT_REPORTS, adjust: str = "effort") -> pd.DataFrame:
     """The alerts raised: rows of `alert_table` with `alert` true, newest month first, smallest p first, with
     an evidence line in each language (evidence_en, evidence_th).
 
@@ -558,7 +585,7 @@ def alerts(con, f: Filters, scope: Scope, month: dt.date | str | None = None,
         if target < f.date_from.replace(day=1):
             target = f.date_from.replace(day=1)
         f = replace(f, date_from=max(f.date_from, target), date_to=min(f.date_to, month_end(target)))
-    table = alert_table(con, f, scope, by=by, fdr_level=fdr_level, min_reports=min_reports)
+    table = alert_table(con, f, scope, by=by, fdr_level=fdr_level, min_reports=min_reports, adjust=adjust)
     months = table.attrs.get("months")
     fired = table[table["alert"].astype(bool)]
     fired = fired.sort_values(["month", "p_value", "ratio"], ascending=[False, True, False]).reset_index(drop=True)

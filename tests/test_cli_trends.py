@@ -21,13 +21,22 @@ def run(db, *args):
 
 
 @pytest.fixture(scope="module")
-def demo_db(demo_db, tmp_path_factory):
-    """A copy of the shared demo database: the CLI opens it read-only, and in one process DuckDB refuses a
-    second configuration of a file that another test (the app's cached connection) holds open."""
+def demo_db(geo_db_template, tmp_path_factory):
+    """Its own database: 60,000 synthetic reports to 2026-10-31 with the planted pulses of
+    tests/fixtures/scenarios/alerts_pulse.toml, so that there are alerts to write (on background only the
+    effort-adjusted alerts rightly find none). Opened read-only by the CLI."""
     import shutil
 
+    from ntswatch_geo.config import PROJECT_ROOT
+    from ntswatch_geo.scenario import load_scenario
+    from ntswatch_geo.synth import generate
+
     path = tmp_path_factory.mktemp("cli_trends") / "demo.duckdb"
-    shutil.copy(demo_db, path)
+    shutil.copy(geo_db_template, path)
+    con = connect(path)
+    generate(con, 60_000, seed=3, end_date=dt.date(2026, 10, 31),
+             scenario=load_scenario(PROJECT_ROOT / "tests" / "fixtures" / "scenarios" / "alerts_pulse.toml"))
+    con.close()
     return path
 
 
@@ -53,7 +62,7 @@ def test_alerts_for_every_month_are_written_and_read_back(demo_db, tmp_path, wan
         got = pd.DataFrame(json.loads(out.read_text(encoding="utf-8")))
     else:
         got = pd.read_parquet(out)
-    assert len(got) == len(want_alerts)
+    assert len(got) == len(want_alerts) > 0
     assert {"district_th", "district_en", "category", "month", "observed", "expected", "limit", "p_value",
             "q_value", "small_count", "evidence_en", "evidence_th"} <= set(got.columns)
     assert list(got["observed"]) == list(want_alerts["observed"])
