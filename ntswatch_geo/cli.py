@@ -708,13 +708,10 @@ def hotspots_cmd(
                                         "default); --all-cold shows every cold spot the statistic finds."),
     date_from: Optional[str] = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default: 364 days before "
                                                                  "--to, as the Hotspots page)."),
-    date_to: Optional[str] = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (default: last report)."),
-    category: Optional[list[str]] = typer.Option(None, "--category", help="Category key; repeat for several "
-                                                                          "(default: all)."),
-    province: Optional[list[str]] = typer.Option(None, "--province", help="Province code or Thai/English name; "
-                                                                          "repeat for several (default: all)."),
-    district: Optional[list[str]] = typer.Option(None, "--district", help="District code or Thai/English name; "
-                                                                          "repeat for several (default: all)."),
+    date_to: Optional[str] = _TO,
+    category: Optional[list[str]] = _CATEGORY,
+    province: Optional[list[str]] = _PROVINCE,
+    district: Optional[list[str]] = _DISTRICT,
     interval: str = typer.Option("month", "--interval", help="ehsa: month or quarter."),
     time_lags: int = typer.Option(1, "--time-lags", help="ehsa: slices back in the space-time neighbourhood, 1-3."),
     min_cluster_size: int = typer.Option(50, "--min-cluster-size", help="hdbscan/dbscan: points, 5-100000."),
@@ -727,8 +724,9 @@ def hotspots_cmd(
 ) -> None:
     """Hot spots, clusters and emerging hot spots of the reports, written per district, H3 cell or cluster.
 
-    Reads the database without changing it, as an analyst (all border districts).
-    docs/hotspots.md explains the statistics, their defaults and the emerging hot spot categories.
+    Reads the database without changing it, as an analyst, with the Hotspots page's defaults: the last 365
+    days of data, z-score p-values with FDR, counts adjusted for reporting effort, no cold spot without
+    reports. docs/hotspots.md explains the statistics, their defaults and the emerging hot spot categories.
     """
     from dataclasses import replace
 
