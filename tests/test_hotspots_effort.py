@@ -127,20 +127,23 @@ def test_the_cli_default_window_is_the_pages_last_365_days_and_province_narrows_
     assert res.exit_code == 2 and "--province" in res.output and "Traceback" not in res.output
 
 
-def test_emerging_hot_spots_give_a_step_through_the_last_month_a_recent_pattern(steps_db):
-    # That Phanom's online-fraud step covers the last two complete months: hot at the end, never before
+def test_emerging_hot_spots_see_a_finished_step_in_its_months_but_give_it_no_recent_category(steps_db):
+    # Bueng Khong Long's x10 drug step ran August-October 2026; the last complete month is November. Its
+    # step months are hot bins of the space-time cube, and since the final slice is not hot ArcGIS's rules
+    # give it none of the categories that need it (new, consecutive, intensifying, persistent, sporadic...).
     con = connect(steps_db, read_only=True)
     try:
         r = hs.emerging_hotspots(con, Filters(dt.date(2023, 1, 1), END, categories=("drug_trafficking",)),
                                  ANALYST)
-        cat = r.frame.set_index("unit_id")["category"]
     finally:
         con.close()
     assert r.meta["adjust"] == "effort" and r.meta["fdr"] and r.meta["inference"] == "normal"
-    assert r.meta["permutations"] == 0
-    # Bueng Khong Long's step ended in October, before the last complete month (November): ArcGIS's rules give a
-    # location that is not hot in the final slice no new/consecutive/sporadic category
-    assert cat["3806"] in ("no_pattern", "historical_hot_spot")
+    assert r.meta["permutations"] == 0 and r.meta["last_slice"] == "2026-11"
+    d = r.detail[r.detail["unit_id"] == "3806"].set_index("slice")
+    assert (d.loc[["2026-08", "2026-09", "2026-10"], "hot_cold"] == 1).sum() >= 2
+    assert d.loc["2026-11", "hot_cold"] != 1
+    assert r.frame.set_index("unit_id").loc["3806", "category"] in ("no_pattern", "historical_hot_spot")
+    assert "Mann-Kendall" in r.frame.set_index("unit_id").loc["3806", "evidence_en"]
 
 
 # ------------------------------------------------------------------------------------------ nothing planted
@@ -206,6 +209,7 @@ def test_h3_cells_far_from_any_report_are_outside_the_study_area(null_db):
     try:
         r = hs.gi_star(con, Filters(dt.date(2025, 12, 1), END, categories=("online_fraud",)), ANALYST, unit="h3",
                        resolution=8)
+        covering = hs.weights.study_cells(hs.weights._districts(con, WHOLE, ANALYST), 8)
     finally:
         con.close()
     assert any("outside the study area" in w for w in r.meta["warnings"])
@@ -218,8 +222,7 @@ def test_h3_cells_far_from_any_report_are_outside_the_study_area(null_db):
     for c in seen:
         near |= set(h3.grid_disk(c, 2))
     assert r.frame["unit_id"].isin(near).all()
-    assert len(r.frame) < len(hs.weights.study_cells(hs.weights._districts(connect(null_db, read_only=True),
-                                                                            WHOLE, ANALYST), 8))
+    assert len(r.frame) < len(covering)
 
 
 # ------------------------------------------------------------------------------------------ reporting effort
