@@ -9,6 +9,7 @@ import duckdb
 import duckdb_extension_spatial
 
 from .config import PROJECT_ROOT, settings
+from .errors import InputError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -34,6 +35,17 @@ def load_spatial(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"LOAD '{spatial_extension_path().as_posix()}'")
 
 
+class DatabaseInUse(InputError):
+    """The DuckDB file is held for writing by another process (the dashboard, another command)."""
+
+    def __init__(self, target: str, detail: str):
+        m = re.search(r"held in (.+?) \(PID (\d+)\)", detail)
+        who = f" ({Path(m.group(1)).name}, PID {m.group(2)})" if m else ""
+        super().__init__(f"{target}: the database is in use by another process{who}, which holds it for "
+                         f"writing; stop that process (the dashboard: Ctrl+C where `make run` runs) and try "
+                         f"again, or import on the dashboard's Data page while it runs")
+
+
 def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the project's DuckDB file (default from NTSWATCH_DB) with spatial loaded and schema migrated.
 
@@ -42,7 +54,12 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
     target = str(path) if path is not None else str(settings().db_path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(target, read_only=read_only)
+    try:
+        con = duckdb.connect(target, read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        raise DatabaseInUse(target, str(exc)) from None
     load_spatial(con)
     if not read_only:
         migrate(con)

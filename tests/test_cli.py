@@ -176,3 +176,43 @@ def test_demo_with_an_unknown_district_in_the_scenario_exits_2_and_leaves_the_da
 def test_demo_before_init_says_to_run_init(tmp_path):
     res = invoke("demo", "--db", str(tmp_path / "none.duckdb"), "--reports", "10", "-q")
     assert res.exit_code == 2 and "ntswatch init" in res.output
+
+
+# -- the database in use by another process (the dashboard) ----------------------------------------------
+
+@pytest.fixture
+def held_db(demo_db, tmp_path):
+    """A copy of the demo database held open for writing by another process, as the dashboard holds it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    shutil.copy(demo_db, path)
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(120)", str(path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield path, holder.pid
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("args", [
+    ["info"], ["info", "--json"],
+    ["import", "{root}/tests/fixtures/imports/bom_english.csv"],
+    ["brief", "--province", "27", "--period", "2026-Q3", "-o", "{tmp}/brief.pdf"],
+    ["hotspots", "--method", "gi", "--out", "{tmp}/gi.csv"],
+    ["alerts"], ["trends"], ["demo", "--reports", "10"],
+], ids=lambda a: " ".join(a[:2]))
+def test_every_command_says_in_one_line_that_the_database_is_in_use_and_exits_2(held_db, tmp_path, args):
+    path, pid = held_db
+    before = path.read_bytes()
+    args = [a.replace("{tmp}", str(tmp_path)).replace("{root}", str(config.PROJECT_ROOT)) for a in args]
+    res = runner.invoke(app, args + ["--db", str(path)])
+    assert res.exit_code == 2, res.output
+    lines = [line for line in res.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "in use by another process" in lines[0] and f"PID {pid}" in lines[0], res.output
+    assert "Traceback" not in res.output
+    assert path.read_bytes() == before                                  # nothing written
