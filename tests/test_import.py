@@ -317,3 +317,17 @@ def test_cli_import_of_an_unusable_file_exits_2_with_one_line(geo_db, tmp_path):
                               "--mapping", str(FIXTURES / "custom_headers.mapping.toml"), "--rejects", str(out)],
                         catch_exceptions=False)
     assert res.exit_code == 0 and "no rejected rows" in res.output
+
+
+def test_the_office_channel_spelt_as_officers_write_it_imports_as_a_walk_in(con, tmp_path):
+    path = tmp_path / "office.csv"
+    path.write_text("Date,Type,District,Province,Channel,Reporter type,Details\n"
+                    "2024-03-01,drug trafficking,Aranyaprathet,Sa Kaeo,MWCC,citizen,at the counter\n"
+                    "2024-03-02,smuggling,Aranyaprathet,Sa Kaeo,walk in,ชรบ.,brought by a volunteer\n"
+                    "2024-03-03,illegal migration,Aranyaprathet,Sa Kaeo,ไลน์,citizen,sent on LINE\n",
+                    encoding="utf-8")
+    r = run(con, path)
+    assert (r.imported, r.quarantined) == (3, 0), r
+    got = con.execute("SELECT intake_method, reporter_type FROM reports WHERE batch_id = ? ORDER BY source_row",
+                      [r.batch_id]).fetchall()
+    assert got == [("walk_in", "citizen"), ("walk_in", "volunteer"), ("line", "citizen")]

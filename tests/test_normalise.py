@@ -213,6 +213,11 @@ def test_an_unknown_category_names_the_allowed_list():
     ("intake_method", "เว็บไซต์", "web"), ("reporter_type", "ประชาชน", "citizen"),
     ("reporter_type", "ไม่ประสงค์ออกนาม", "anonymous"), ("reporter_type", "กำนัน", "village_headman"),
     ("reporter_type", "อส.", "volunteer"), ("reporter_type", "officer", "officer"),
+    # the words officers type (issue 11): the office channel's name, spaced or dotted spellings
+    ("intake_method", "MWCC", "walk_in"), ("intake_method", "NTS-MWCC", "walk_in"),
+    ("intake_method", "walk in", "walk_in"), ("intake_method", "Walk-in", "walk_in"),
+    ("intake_method", "ศูนย์ประสานงาน", "walk_in"), ("intake_method", "Line OA", "line"),
+    ("reporter_type", "ชรบ.", "volunteer"),
 ])
 def test_intake_methods_and_reporter_types_in_thai_or_english(field, text, key):
     assert nz.parse_choice(text, field) == key

@@ -530,8 +530,11 @@ def parse_category(value) -> str | None:
 # ------------------------------------------------------------------------------------------ choices
 
 INTAKE_METHODS = {
+    # "MWCC" / "office": what officers call the office channel in a spreadsheet — a report taken at the
+    # district coordination centre's counter, i.e. a walk-in
     "walk_in": ["walkin", "walk", "inperson", "มาด้วยตนเอง", "ด้วยตนเอง", "มาแจ้งด้วยตนเอง", "แจ้งด้วยตนเอง",
-                "วอล์คอิน"],
+                "วอล์คอิน", "mwcc", "ntsmwcc", "mwccoffice", "office", "districtoffice", "counter",
+                "ศูนย์", "ศูนย์ประสานงาน", "ศูนย์mwcc", "ที่ว่าการอำเภอ", "อำเภอ"],
     "phone": ["phone", "telephone", "call", "tel", "โทรศัพท์", "โทร", "สายด่วน", "hotline"],
     "line": ["line", "ไลน์", "lineoa", "ไลน์โอเอ", "ไลน์ไอดี", "lineid"],
     "headman": ["headman", "villageheadman", "ผู้ใหญ่บ้าน", "กำนัน", "ผ่านผู้ใหญ่บ้าน", "ผ่านกำนัน"],
