@@ -23,9 +23,10 @@ db: setup
 	$(BIN)/ntswatch demo --if-empty --reports $(DEMO_REPORTS) --seed $(DEMO_SEED)
 	$(BIN)/ntswatch users demo
 
-# The embedded demo opens signed in as demo-analyst (NTSWATCH_DEMO_AUTOLOGIN); never set it on a real server.
+# The embedded demo opens signed in as demo-analyst (NTSWATCH_DEMO_AUTOLOGIN), listening on this machine only:
+# the auto-login is refused on any other address and for admin accounts. Never set it on a real server.
 run: db
-	NTSWATCH_DEMO_AUTOLOGIN=demo-analyst $(BIN)/streamlit run app.py
+	NTSWATCH_DEMO_AUTOLOGIN=demo-analyst $(BIN)/streamlit run app.py --server.address 127.0.0.1
 
 # Browser tests drive Debian's chromium through playwright (its own browser download does not work offline).
 # poppler-utils (pdftoppm, pdftotext): the briefing PDF tests render and read the PDF.

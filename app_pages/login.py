@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ntswatch_geo.i18n import t
-from ntswatch_geo.ui.session import login_guard, sign_in, user_store
+from ntswatch_geo.ui.session import demo_refusal, login_guard, sign_in, user_store
 
 lang = st.session_state["ctx"].lang
 st.title(t("app.title", lang))
@@ -22,3 +22,6 @@ if submitted:
     else:
         st.error(t("login.invalid", lang))
 st.caption(t("login.help", lang))
+refusal = demo_refusal()
+if refusal:    # an operator's setting, refused: say so (in English, as the setting is)
+    st.warning(t("login.demo_refused", lang, reason=refusal), icon=":material/lock:")

@@ -449,14 +449,40 @@ def create_demo_users(store: UserStore, con=None) -> list[tuple[str, str | None,
     return out
 
 
-def demo_autologin_user(store: UserStore) -> User | None:
+LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+
+
+def demo_autologin_refusal(store: UserStore, server_address: str | None) -> str | None:
+    """Why $NTSWATCH_DEMO_AUTOLOGIN is ignored (one English sentence), or None when it may apply or is unset.
+
+    It applies only to an existing, non-admin account and only when Streamlit listens on this machine alone
+    (`server.address` 127.0.0.1, localhost or ::1; Streamlit's default listens on every interface)."""
+    name = os.environ.get("NTSWATCH_DEMO_AUTOLOGIN", "").strip()
+    if not name:
+        return None
+    user = store.get(name)
+    if user is None:
+        return f"NTSWATCH_DEMO_AUTOLOGIN={name!r} is ignored: no such user"
+    if user.role == "admin":
+        return f"NTSWATCH_DEMO_AUTOLOGIN={name!r} is ignored: never for an admin account"
+    if (server_address or "").strip() not in LOCAL_ADDRESSES:
+        return (f"NTSWATCH_DEMO_AUTOLOGIN={name!r} is ignored: Streamlit listens on "
+                f"{server_address or 'every interface'}, not only on this machine (run it with "
+                f"--server.address 127.0.0.1, as `make run` does)")
+    return None
+
+
+def demo_autologin_user(store: UserStore, server_address: str | None = "127.0.0.1") -> User | None:
     """The user named by $NTSWATCH_DEMO_AUTOLOGIN, signed in without a password, or None.
 
-    For the embedded demo only (`make run` sets it to demo-analyst so the dashboard opens straight away).
-    Never set it on a real deployment: anyone who reaches the app would be that user.
+    For the embedded demo only (`make run` sets it to demo-analyst and binds 127.0.0.1 so the dashboard opens
+    straight away). Refused (None) for admin accounts and when the server listens beyond this machine
+    (`demo_autologin_refusal` says why): anyone who reaches the app would be that user.
     """
     name = os.environ.get("NTSWATCH_DEMO_AUTOLOGIN", "").strip()
-    return store.get(name) if name else None
+    if not name or demo_autologin_refusal(store, server_address):
+        return None
+    return store.get(name)
 
 
 def user_for_oidc(store: UserStore, email: str | None, subject: str | None = None) -> User | None:

@@ -205,3 +205,27 @@ def test_synthetic_reports_in_view_raise_a_banner(env):
 def test_no_banner_when_no_synthetic_report_is_in_view(env):
     at = app_as("ana", query={"from": "2022-01-01", "to": "2022-03-31"})
     assert not any(w.value.startswith("ข้อมูลสังเคราะห์") for w in at.warning)
+
+
+def test_demo_autologin_is_refused_when_the_server_listens_beyond_this_machine(env, monkeypatch):
+    # AppTest runs with Streamlit's default server.address (unset: every interface), as a plain
+    # `streamlit run` would: the demo auto-login must not sign anybody in, and the sign-in page says why
+    monkeypatch.setenv("NTSWATCH_DEMO_AUTOLOGIN", "ana")
+    at = app_as(None)
+    no_exception(at)
+    assert "auth_user" not in at.session_state
+    at.switch_page("app_pages/login.py").run()
+    assert any("not only on this machine" in w.value for w in at.warning)
+
+
+def test_demo_autologin_signs_in_on_localhost_but_never_as_admin(env, monkeypatch):
+    from ntswatch_geo.ui import session
+
+    monkeypatch.setattr(session, "server_address", lambda: "127.0.0.1")
+    monkeypatch.setenv("NTSWATCH_DEMO_AUTOLOGIN", "ana")
+    at = app_as(None)
+    no_exception(at)
+    assert at.session_state["auth_user"] == "ana"
+    monkeypatch.setenv("NTSWATCH_DEMO_AUTOLOGIN", "root")                 # the admin account
+    at = app_as(None)
+    assert "auth_user" not in at.session_state

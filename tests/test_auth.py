@@ -287,6 +287,20 @@ def test_demo_autologin_returns_the_named_user_only_when_set_and_existing(store,
     assert auth.demo_autologin_user(store) is None
 
 
+def test_demo_autologin_is_refused_for_admins_and_beyond_this_machine(store, monkeypatch):
+    auth.create_demo_users(store)
+    monkeypatch.setenv("NTSWATCH_DEMO_AUTOLOGIN", "demo-analyst")
+    for address in ("127.0.0.1", "localhost", "::1"):
+        assert auth.demo_autologin_user(store, address).username == "demo-analyst"
+        assert auth.demo_autologin_refusal(store, address) is None
+    for address in (None, "", "0.0.0.0", "10.0.0.5"):        # Streamlit's default (None) is every interface
+        assert auth.demo_autologin_user(store, address) is None
+        assert "not only on this machine" in auth.demo_autologin_refusal(store, address)
+    monkeypatch.setenv("NTSWATCH_DEMO_AUTOLOGIN", "demo-admin")
+    assert auth.demo_autologin_user(store, "127.0.0.1") is None
+    assert "never for an admin" in auth.demo_autologin_refusal(store, "127.0.0.1")
+
+
 def test_oidc_identity_maps_to_a_role_by_email_or_subject(store, users_file):
     store.add("gov", None, "governor", province_code="27", email="Gov@DOPA.example")
     store.add("ana", PW, "analyst")

@@ -42,12 +42,25 @@ def language() -> str:
     return st.session_state[K_LANG]
 
 
+def server_address() -> str | None:
+    """The address Streamlit listens on (`server.address`; None = every interface)."""
+    try:
+        return st.get_option("server.address")
+    except Exception:       # no Streamlit runtime (tests of the package)
+        return None
+
+
+def demo_refusal() -> str | None:
+    """Why the demo auto-login is ignored on this server, or None (shown on the sign-in page)."""
+    return auth.demo_autologin_refusal(user_store(), server_address())
+
+
 def current_user() -> auth.User | None:
     """The signed-in user, re-read from the users file on every run (a removed user loses access at once)."""
     store = user_store()
     name = st.session_state.get(K_USER)
     if name is None:
-        demo = auth.demo_autologin_user(store)
+        demo = auth.demo_autologin_user(store, server_address())
         if demo is not None and not st.session_state.get("signed_out"):
             st.session_state[K_USER] = demo.username
             return demo
