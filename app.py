@@ -1,6 +1,7 @@
 """NTS-Mekong Watch Geo — Streamlit entry: pages, the shared sidebar, language and sign-in, once."""
 import streamlit as st
 
+from ntswatch_geo.files import private_files
 from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import Context, current_user, language
@@ -8,6 +9,7 @@ from ntswatch_geo.ui.session import Context, current_user, language
 FILTERED_PAGES = {"", "overview", "hotspots", "trends", "sites", "data"}
 
 st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
+private_files()   # the database's WAL and anything the dashboard writes: owner-only
 
 lang = language()
 sidebar.language_switch()

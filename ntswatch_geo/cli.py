@@ -24,6 +24,14 @@ app = typer.Typer(help="NTS-Mekong Watch Geo: border-crime reports on real distr
 DbOption = typer.Option(None, "--db", help="DuckDB file (default: $NTSWATCH_DB or data/ntswatch.duckdb).")
 
 
+@app.callback()
+def _start() -> None:
+    """NTS-Mekong Watch Geo: border-crime reports on real district boundaries."""
+    from .files import private_files
+
+    private_files()        # the database, its WAL, rejects, exports and PDFs: owner-only
+
+
 def _fail(exc: InputError) -> None:
     console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)

@@ -10,6 +10,7 @@ import duckdb_extension_spatial
 
 from .config import PROJECT_ROOT, settings
 from .errors import InputError
+from .files import make_private
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 QUERIES_DIR = PROJECT_ROOT / "queries"
@@ -60,6 +61,9 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         if "lock" not in str(exc).lower():
             raise
         raise DatabaseInUse(target, str(exc)) from None
+    if target != ":memory:" and not read_only:
+        make_private(target)
+        make_private(f"{target}.wal")
     load_spatial(con)
     if not read_only:
         migrate(con)

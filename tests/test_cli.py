@@ -216,3 +216,43 @@ def test_every_command_says_in_one_line_that_the_database_is_in_use_and_exits_2(
     assert len(lines) == 1 and "in use by another process" in lines[0] and f"PID {pid}" in lines[0], res.output
     assert "Traceback" not in res.output
     assert path.read_bytes() == before                                  # nothing written
+
+
+# -- files private by default ----------------------------------------------------------------------------
+
+def test_the_database_its_wal_rejects_and_outputs_are_owner_only(demo_db, tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "open.duckdb"
+    shutil.copy(demo_db, path)
+    os.chmod(path, 0o644)                                     # as an older version left it
+    old = os.umask(0o022)
+    try:
+        rejects = tmp_path / "rejects.csv"
+        res = runner.invoke(app, ["import", str(config.PROJECT_ROOT / "tests" / "fixtures" / "imports" /
+                                             "thai_be_utf8.csv"), "--rejects", str(rejects), "--db", str(path)])
+        assert res.exit_code == 0, res.output
+        out = tmp_path / "gi.geojson"
+        res = runner.invoke(app, ["hotspots", "--method", "gi", "--out", str(out), "--db", str(path)])
+        assert res.exit_code == 0, res.output
+        written = [path, rejects, out] + [p for p in (tmp_path / "open.duckdb.wal",) if p.exists()]
+        for p in written:
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, (p, oct(p.stat().st_mode))
+    finally:
+        os.umask(old)
+
+
+def test_connect_narrows_a_world_readable_database_file_to_its_owner(tmp_path):
+    import os
+    import stat
+
+    from ntswatch_geo.db import connect
+
+    path = tmp_path / "new.duckdb"
+    old = os.umask(0o022)
+    try:
+        connect(path).close()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

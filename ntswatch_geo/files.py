@@ -1,0 +1,34 @@
+"""Files the product writes hold informants' reports: owner-only by default.
+
+`private_files()` sets the process's umask to 077, so every file the process creates afterwards — the
+DuckDB file and its write-ahead log, rejects, exports, PDFs written by the CLI — is readable and writable by
+its owner only (the CLI and the dashboard call it at start). `make_private(path)` narrows an existing file
+to 0600 (the database when it is opened for writing, whoever created it).
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+PRIVATE_UMASK = 0o077
+PRIVATE_MODE = 0o600
+
+
+def private_files() -> None:
+    """Owner-only permissions for every file this process creates from now on."""
+    os.umask(PRIVATE_UMASK)
+
+
+def make_private(path: str | Path) -> None:
+    """chmod 0600 a file we own, if it exists and is more open than that (other owners' files are left)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        return
+    if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(p, PRIVATE_MODE)
+
+
+__all__ = ["PRIVATE_MODE", "PRIVATE_UMASK", "make_private", "private_files"]
