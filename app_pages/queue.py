@@ -4,6 +4,7 @@ import streamlit as st
 from ntswatch_geo import verification as vq
 from ntswatch_geo.i18n import fmt_date, label, t
 from ntswatch_geo.taxonomy import AGENCIES
+from ntswatch_geo.text import plain
 from ntswatch_geo.ui import widgets
 from ntswatch_geo.ui.session import connection
 
@@ -32,10 +33,10 @@ left, right = st.columns([3, 2])
 with left:
     st.subheader(ref)
     st.markdown(f"**{label('category', r['category'], lang)}** · {fmt_date(r['occurred_date'], lang)} · "
-                f"{r[f'district_{lang}']} · {label('channel', r['channel'], lang)}")
+                f"{plain(r[f'district_{lang}'])} · {label('channel', r['channel'], lang)}")
     st.text(r["description"] or "")
     if scope.sees_contacts and r.get("contact_consent") is True:
-        st.caption(t("queue.contact", lang, name=r["contact_name"] or "–", phone=r["contact_phone"] or "–"))
+        st.caption(t("queue.contact", lang, name=plain(r["contact_name"] or "–"), phone=plain(r["contact_phone"] or "–")))
     st.markdown(f"**{t('queue.history', lang)}**")
     hist = vq.history(con, int(r["id"]))
     st.dataframe(hist, hide_index=True, width="stretch", column_config={

@@ -229,3 +229,13 @@ def test_demo_autologin_signs_in_on_localhost_but_never_as_admin(env, monkeypatc
     monkeypatch.setenv("NTSWATCH_DEMO_AUTOLOGIN", "root")                 # the admin account
     at = app_as(None)
     assert "auth_user" not in at.session_state
+
+
+def test_markdown_in_a_link_value_is_shown_as_text_not_as_a_link_or_an_image(env):
+    at = app_as("ana", {"cat": "[Sign in again](https://evil.example/login)", "ch": "![](https://evil.example/p.png)"})
+    no_exception(at)
+    shown = [w.value for w in at.warning]
+    assert any("Sign in again" in v for v in shown), shown
+    for v in shown:
+        # Streamlit renders these as Markdown: escaped brackets and parentheses make no link and no image
+        assert "](" not in v and "![" not in v, v

@@ -1,12 +1,12 @@
 """The shared sidebar, written once: language, filters (kept in session state and the URL), the user box."""
 from __future__ import annotations
 
-
 import streamlit as st
 
 from ..filters import QUERY_KEYS, FilterOptions, Filters, default_filters, from_query
 from ..i18n import LANGS, fmt_date, label, t
 from ..scope import Scope
+from ..text import plain
 from . import data
 from .session import K_LANG, sign_out
 
@@ -148,7 +148,7 @@ def _sync_url(f: Filters, lang: str) -> None:
 def notices(lang: str) -> None:
     """Say which URL values were ignored (once)."""
     for n in st.session_state.get(K_NOTICES, []):
-        st.warning(t(f"notice.{n.reason}", lang, param=n.param, value=n.value))
+        st.warning(t(f"notice.{n.reason}", lang, param=plain(n.param), value=plain(n.value)))
     st.session_state[K_NOTICES] = []
 
 
