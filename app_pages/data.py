@@ -26,7 +26,7 @@ if user.role in ("district_officer", "admin"):
             path = Path(d) / Path(up.name).name
             path.write_bytes(up.getvalue())
             try:
-                res = import_file(con, path, actor=user.username)
+                res = import_file(con, path, actor=user.username, scope=user.scope())
             except InputError as exc:
                 st.error(str(exc))
                 res = None

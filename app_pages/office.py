@@ -11,5 +11,7 @@ lang, user = ctx.lang, ctx.user
 con = connection()
 st.title(t("form.office_title", lang))
 st.caption(t("form.office_intro", lang))
-report_form.render(con, lang, lambda fields: submit_report(con, fields, channel="mwcc_office", actor=user.username),
+# the officer's scope goes down to the package: a report located outside the district is refused there
+report_form.render(con, lang, lambda fields: submit_report(con, fields, channel="mwcc_office", actor=user.username,
+                                                           scope=user.scope()),
                    office=True, office_district=user.district_code, officer=user.display_name or user.username)

@@ -101,7 +101,7 @@ with right:
         text = st.text_area(t("sites.swot_text", lang), max_chars=4000)
         if st.form_submit_button(t("sites.swot_add", lang)):
             try:
-                sites.add_note(con, pick, kind, text, user.username, neighbour_id=pair)
+                sites.add_note(con, pick, kind, text, user.username, neighbour_id=pair, scope=user.scope())
                 st.rerun()
             except InputError as exc:
                 st.error(str(exc))

@@ -584,8 +584,10 @@ def import_(
     rejects: Optional[Path] = typer.Option(None, "--rejects",
                                            help="Where to write the rejected rows as CSV (default: "
                                                 "rejects_<batch>.csv next to the database)."),
-    as_user: Optional[str] = typer.Option(None, "--as", help="Who imports (recorded in the batch and the audit "
-                                                            "trail; default: $USER)."),
+    as_user: Optional[str] = typer.Option(None, "--as", help="Import as this account of the users file: its name "
+                                                            "goes in the batch and the audit trail, and rows "
+                                                            "outside its district or province are quarantined "
+                                                            "(default: $USER, unrestricted)."),
     db: Optional[Path] = DbOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
@@ -599,9 +601,17 @@ def import_(
     from .db import connect, table_exists
     from .reports.importer import import_file, read_mapping_file
 
+    from .auth import UserStore
+
     target = _db_path(db)
-    actor = as_user or os.environ.get("USER") or "cli"
+    actor, scope = os.environ.get("USER") or "cli", None
     try:
+        if as_user is not None:     # an existing account: its name in the audit trail, its scope on the rows
+            user = UserStore().get(as_user.strip())
+            if user is None:
+                raise InputError(f"--as: {as_user!r} is not a user; allowed: an account in the users file "
+                                 f"(`ntswatch users list`)")
+            actor, scope = user.username, user.scope()
         if not target.exists():
             raise InputError(f"{target}: no database; run `ntswatch init` first")
         cols = read_mapping_file(mapping) if mapping else None
@@ -610,7 +620,7 @@ def import_(
             if not table_exists(con, "districts") or con.execute("SELECT count(*) FROM districts").fetchone()[0] == 0:
                 raise InputError(f"{target}: no districts; run `ntswatch init` first")
             with steps(not quiet) as step:
-                result = import_file(con, file, actor=actor, mapping=cols, progress=step)
+                result = import_file(con, file, actor=actor, mapping=cols, progress=step, scope=scope)
         finally:
             con.close()
     except InputError as exc:

@@ -311,9 +311,11 @@ SWOT_KINDS = ("strengths", "weaknesses", "opportunities", "threats")
 MAX_NOTE_CHARS = 4000
 
 
-def add_note(con, district_code: str, kind: str, text: str, author: str, neighbour_id: str | None = None) -> int:
+def add_note(con, district_code: str, kind: str, text: str, author: str, neighbour_id: str | None = None,
+             scope: Scope | None = None) -> int:
     """Store one SWOT note about a border district (or, with neighbour_id, about its parallel-area pair with
-    that Lao/Cambodian district). Returns the note id; InputError names the field and what is allowed."""
+    that Lao/Cambodian district). Returns the note id; InputError names the field and what is allowed.
+    scope: the writer's; a governor or district officer may write about their own province or district only."""
     if kind not in SWOT_KINDS:
         raise InputError(f"kind: {kind!r} is not allowed; allowed: {', '.join(SWOT_KINDS)}")
     text = (text or "").strip() if isinstance(text, str) or text is None else None
@@ -328,6 +330,12 @@ def add_note(con, district_code: str, kind: str, text: str, author: str, neighbo
         raise InputError("district_code: required (a 4-digit DOPA code of a border district)")
     if neighbour_id is not None and (not isinstance(neighbour_id, str) or not neighbour_id.strip()):
         raise InputError("neighbour_id: give a neighbour district id, or None for a note about the district")
+    if scope is not None and scope.restricted and not (
+            district_code == scope.district_code if scope.district_code
+            else district_code[:2] == scope.province_code):
+        where = scope.district_code or scope.province_code
+        raise InputError(f"district_code: {district_code!r} is outside your "
+                         f"{'district' if scope.district_code else 'province'}; you can write notes about {where} only")
     params = {"district_code": district_code, "neighbour_id": neighbour_id}
     district_ok, pair_ok = run_query(con, "sites_note_target", params).fetchone()
     if not district_ok:

@@ -290,8 +290,9 @@ def test_a_file_is_one_transaction(con, monkeypatch):
 runner = CliRunner()
 
 
-def test_cli_import_prints_a_summary_and_writes_the_rejects_next_to_the_database(geo_db):
-    res = runner.invoke(app, ["import", str(FIXTURES / "thai_be_utf8.csv"), "--db", str(geo_db), "--as", "off1",
+def test_cli_import_prints_a_summary_and_writes_the_rejects_next_to_the_database(geo_db, users_file, monkeypatch):
+    monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
+    res = runner.invoke(app, ["import", str(FIXTURES / "thai_be_utf8.csv"), "--db", str(geo_db), "--as", "ana",
                               "-q"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert "rows in" in res.output and "quarantined" in res.output
@@ -299,7 +300,7 @@ def test_cli_import_prints_a_summary_and_writes_the_rejects_next_to_the_database
     assert list(rejects.columns) == ["row_no", "field", "value", "code", "message", "message_th"]
     assert sorted(set(rejects["row_no"])) == [3, 4, 5, 6, 7, 8, 14, 15]
     con = connect(geo_db, read_only=True)
-    assert con.execute("SELECT imported_by, rows_in FROM import_batches").fetchone() == ("off1", 18)
+    assert con.execute("SELECT imported_by, rows_in FROM import_batches").fetchone() == ("ana", 18)
     con.close()
     again = runner.invoke(app, ["import", str(FIXTURES / "thai_be_utf8.csv"), "--db", str(geo_db), "-q"],
                           catch_exceptions=False)
@@ -331,3 +332,51 @@ def test_the_office_channel_spelt_as_officers_write_it_imports_as_a_walk_in(con,
     got = con.execute("SELECT intake_method, reporter_type FROM reports WHERE batch_id = ? ORDER BY source_row",
                       [r.batch_id]).fetchall()
     assert got == [("walk_in", "citizen"), ("walk_in", "volunteer"), ("line", "citizen")]
+
+
+def test_an_officer_importing_rows_of_other_districts_gets_them_quarantined_with_the_reason(con, tmp_path):
+    from ntswatch_geo.scope import Scope
+
+    path = tmp_path / "mixed.csv"
+    path.write_text("Date,Type,District,Province,Details\n"
+                    "2024-03-01,drug trafficking,Aranyaprathet,Sa Kaeo,ours\n"
+                    "2024-03-02,smuggling,Si Mueang Mai,Ubon Ratchathani,another province\n"
+                    "2024-03-03,smuggling,Khlong Hat,Sa Kaeo,another district of the province\n", encoding="utf-8")
+    r = run(con, path, scope=Scope("district_officer", province_code="27", district_code="2706"))
+    assert (r.rows_in, r.imported, r.quarantined) == (3, 1, 2), r
+    got = outcomes(con, r.batch_id)
+    assert got[1] == imp("2706") and got[2] == q("outside_scope") and got[3] == q("outside_scope")
+    msg = con.execute("SELECT reasons_json FROM quarantine WHERE batch_id = ? AND row_no = 2", [r.batch_id]).fetchone()[0]
+    reason = json.loads(msg)[0]
+    assert reason["field"] == "district" and "Si Mueang Mai" in reason["message"]
+    assert "Aranyaprathet (2706) only" in reason["message"] and "อรัญประเทศ" in reason["message_th"]
+
+
+def test_a_governor_may_import_any_district_of_the_province_and_none_outside(con, tmp_path):
+    from ntswatch_geo.scope import Scope
+
+    path = tmp_path / "gov.csv"
+    path.write_text("Date,Type,District,Province,Details\n"
+                    "2024-04-01,drug trafficking,Aranyaprathet,Sa Kaeo,a\n"
+                    "2024-04-02,smuggling,Khlong Hat,Sa Kaeo,b\n"
+                    "2024-04-03,smuggling,Mueang Trat,Trat,c\n", encoding="utf-8")
+    r = run(con, path, scope=Scope("governor", province_code="27"))
+    assert (r.imported, r.quarantined) == (2, 1), r
+
+
+def test_cli_import_as_an_unknown_account_is_refused_and_as_an_officer_takes_the_officers_scope(
+        geo_db, users_file, monkeypatch, tmp_path):
+    monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
+    res = runner.invoke(app, ["import", str(FIXTURES / "thai_be_utf8.csv"), "--db", str(geo_db), "--as", "nobody"])
+    assert res.exit_code == 2 and "--as" in res.output and "not a user" in res.output
+    path = tmp_path / "two.csv"
+    path.write_text("Date,Type,District,Province,Details\n2024-03-01,smuggling,Aranyaprathet,Sa Kaeo,x\n"
+                    "2024-03-02,smuggling,Mueang Trat,Trat,y\n", encoding="utf-8")
+    res = runner.invoke(app, ["import", str(path), "--db", str(geo_db), "--as", "off2706", "-q"])
+    assert res.exit_code == 0, res.output
+    c = connect(geo_db, read_only=True)
+    try:
+        assert c.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
+        assert c.execute("SELECT imported_by FROM import_batches").fetchone()[0] == "off2706"
+    finally:
+        c.close()

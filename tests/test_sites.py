@@ -209,3 +209,20 @@ def test_swot_notes_are_stored_for_districts_and_parallel_area_pairs_and_bad_inp
             sites.add_note(con, **kwargs)
     assert len(sites.notes(con)) == 2
     con.close()
+
+
+def test_a_governor_writes_swot_notes_about_the_own_province_only(geo_db):
+    from ntswatch_geo.scope import Scope
+
+    con = connect(geo_db)
+    try:
+        gov = Scope("governor", province_code="27", username="gov27")
+        assert sites.add_note(con, "2706", "threats", "Poipet casinos", "gov27", scope=gov) > 0
+        with pytest.raises(InputError, match="outside your province"):
+            sites.add_note(con, "2301", "threats", "not mine", "gov27", scope=gov)
+        officer = Scope("district_officer", province_code="27", district_code="2706", username="off2706")
+        with pytest.raises(InputError, match="outside your district"):
+            sites.add_note(con, "2702", "strengths", "a neighbour's", "off2706", scope=officer)
+        assert len(sites.notes(con)) == 1
+    finally:
+        con.close()

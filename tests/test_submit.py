@@ -253,3 +253,23 @@ def test_a_subdistrict_alone_gives_its_district(con):
     assert res.ok
     assert con.execute("SELECT district_code, subdistrict_code FROM reports").fetchone() == ("4804", "480401")
 
+
+
+def test_an_officer_typing_coordinates_in_another_province_is_refused_and_the_row_kept_in_quarantine(con):
+    from ntswatch_geo.scope import Scope
+
+    officer = Scope("district_officer", province_code="27", district_code="2706", username="off2706")
+    before = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    # Si Mueang Mai (Ubon Ratchathani): coordinates a district officer of Aranyaprathet typed
+    res = submit_report(con, base(lat="15.50", lon="105.35"), channel="mwcc_office", actor="off2706", now=NOW,
+                        scope=officer)
+    assert not res.ok and codes(res) == {"district": "outside_scope"}
+    err = next(e for e in res.errors if e.field == "district")
+    assert "outside your district" in err.message_en and "Aranyaprathet (2706) only" in err.message_en
+    assert "อรัญประเทศ" in err.message_th
+    assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == before
+    assert con.execute("SELECT count(*) FROM quarantine WHERE reasons_json LIKE '%outside_scope%'").fetchone()[0] >= 1
+    # the same officer in the own district is stored
+    ok = submit_report(con, base(lat="13.69", lon="102.50", district="อรัญประเทศ"), channel="mwcc_office",
+                       actor="off2706", now=NOW, scope=officer)
+    assert ok.ok, ok.errors

@@ -429,8 +429,11 @@ def read_table(path: Path, data: bytes) -> _Table:
 
 
 def import_file(con, path: Path, *, actor: str, mapping: dict[str, str] | None = None,
-                max_bytes: int = MAX_BYTES, progress=None, now=None) -> ImportResult:
+                max_bytes: int = MAX_BYTES, progress=None, now=None, scope=None) -> ImportResult:
     """Import one file as one batch (one transaction). Raises InputError for file-level problems.
+
+    scope: the importer's (a district officer's district, a governor's province): rows located outside it
+    are quarantined with 'outside_scope'.
 
     Re-importing a file with the same SHA-256 adds nothing (already_imported=True, batch_id of the first).
     """
@@ -467,7 +470,7 @@ def import_file(con, path: Path, *, actor: str, mapping: dict[str, str] | None =
 
     step("checking", 0.0)
     fields = pd.DataFrame({f: table.frame[c].reset_index(drop=True) for c, f in used.items()})
-    ctx = make_context(con, "import", now)
+    ctx = make_context(con, "import", now, scope)
     prep = prepare(fields, ctx)
     step("checking", 1.0)
     consent_cols = [c for c, f in used.items() if f in CONTACT_FIELDS]

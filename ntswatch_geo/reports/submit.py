@@ -54,6 +54,7 @@ import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from ..db import run_query
+from ..scope import Scope
 from ..taxonomy import CHANNEL_KEYS
 from . import normalise as nz
 from .places import geography, names_in_text, resolve
@@ -119,6 +120,8 @@ class Context:
     places: object
     locator: object
     centroids: dict[str, tuple[float, float]]
+    scope: Scope | None = None                         # the writer's scope: rows located outside it are refused
+    names: dict[str, tuple[str, str]] | None = None    # district code -> (Thai, English), for those messages
 
     @property
     def today(self) -> dt.date:
@@ -130,8 +133,9 @@ def bangkok_now() -> dt.datetime:
     return dt.datetime.now(TZ).replace(tzinfo=None, microsecond=0)
 
 
-def make_context(con, channel: str, now: dt.datetime | None = None) -> Context:
-    """A Context for this connection's geography (lookups cached per geography)."""
+def make_context(con, channel: str, now: dt.datetime | None = None, scope: Scope | None = None) -> Context:
+    """A Context for this connection's geography (lookups cached per geography). scope: the writer's (a
+    district officer's district, a governor's province); rows located outside it fail with 'outside_scope'."""
     if channel not in CHANNEL_KEYS:
         raise ValueError(f"channel {channel!r}: allowed {', '.join(CHANNEL_KEYS)}")
     if now is None:
@@ -139,7 +143,13 @@ def make_context(con, channel: str, now: dt.datetime | None = None) -> Context:
     elif now.tzinfo is not None:
         now = now.astimezone(TZ).replace(tzinfo=None)
     geo = geography(con)
-    return Context(now=now, channel=channel, places=geo.places, locator=geo.locator, centroids=geo.centroids)
+    names = None
+    if scope is not None and scope.restricted:
+        names = {c: (th, en) for c, th, en in con.execute("SELECT code, name_th, name_en FROM districts").fetchall()}
+        names.update({c: (th, en) for c, th, en in
+                      con.execute("SELECT code, name_th, name_en FROM provinces").fetchall()})
+    return Context(now=now, channel=channel, places=geo.places, locator=geo.locator, centroids=geo.centroids,
+                   scope=scope, names=names)
 
 
 # ------------------------------------------------------------------------------------------- prepare
@@ -463,6 +473,7 @@ def prepare(frame: pd.DataFrame, ctx: Context) -> Prepared:
     province = pa.compute.utf8_slice_codeunits(pa.array(district, type=pa.string()), 0, 2)
     out.update(lat=lat, lon=lon, district_code=district, province_code=province, subdistrict_code=subdistrict,
                district_confidence=confidence, location_precision=loc_precision)
+    _check_scope(ctx, np.asarray(district, dtype=object), errs)
 
     # -- choices -----------------------------------------------------------------------------------------
     for f in ("intake_method", "reporter_type"):
@@ -514,6 +525,27 @@ def prepare(frame: pd.DataFrame, ctx: Context) -> Prepared:
     if len(errors):
         ok[errors["pos"].to_numpy()] = False
     return Prepared(table=_to_arrow(out, n), errors=errors, warnings=warnings, ok=ok, consent=consent)
+
+
+def _check_scope(ctx: Context, district: np.ndarray, errs) -> None:
+    """A writer limited to a district or province may store reports located there only: every other
+    located row fails on 'district' with 'outside_scope', naming where it lies and what is allowed."""
+    scope = ctx.scope
+    if scope is None or not scope.restricted:
+        return
+    names = ctx.names or {}
+    want = scope.district_code or scope.province_code
+    th_area, en_area = names.get(want, (want, want))
+    kind_en, kind_th = ("district", "อำเภอ") if scope.district_code else ("province", "จังหวัด")
+    for p, code in enumerate(district.tolist()):
+        if code is None or (scope.district_code and code == scope.district_code) or \
+                (not scope.district_code and str(code)[:2] == scope.province_code):
+            continue
+        th, en = names.get(code, (code, code))
+        errs.add(p, "district", f"{en} ({code})", "outside_scope",
+                 f"the report lies in {en} ({code}), outside your {kind_en}; you can store reports for "
+                 f"{en_area} ({want}) only",
+                 f"เหตุอยู่ในอำเภอ{th} ({code}) นอก{kind_th}ของท่าน ท่านบันทึกได้เฉพาะ{kind_th}{th_area} ({want})")
 
 
 def _is_str(s: pd.Series) -> bool:
@@ -725,19 +757,22 @@ def _redacted(fields: dict, consent: bool) -> dict:
     return out
 
 
-def submit_report(con, fields: dict, *, channel: str, actor: str, now: dt.datetime | None = None) -> SubmitResult:
+def submit_report(con, fields: dict, *, channel: str, actor: str, now: dt.datetime | None = None,
+                  scope: Scope | None = None) -> SubmitResult:
     """Validate, normalise, locate, dedupe and store one report from a form.
 
     `fields` holds what the person typed or picked (keys in FORM_FIELDS; values text, dates, numbers,
     booleans or None). `channel` is 'online', 'mwcc_office' or 'import'. On success the report is stored with
     status 'new' (or 'duplicate' with duplicate_of set), a ref_no and a 'created' audit event by `actor`. On
     failure nothing goes into `reports`; the submission goes into `quarantine` (batch_id NULL) and the errors
-    name the field and the reason in Thai and English. Runs its own transaction on `con`.
+    name the field and the reason in Thai and English. Runs its own transaction on `con`. scope: the
+    writer's (the office form passes the officer's); a report located outside it is refused ('outside_scope',
+    quarantined like any other failure).
     """
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)}; allowed {', '.join(FORM_FIELDS)}")
-    ctx = make_context(con, channel, now)
+    ctx = make_context(con, channel, now, scope)
     frame = pd.DataFrame({k: pd.Series([fields.get(k)], dtype=object) for k in FIELDS if k in fields})
     if frame.shape[0] == 0:
         frame = pd.DataFrame(index=[0])
