@@ -6,6 +6,7 @@ import streamlit as st
 
 from ntswatch_geo import exports
 from ntswatch_geo.errors import InputError
+from ntswatch_geo.exports import csv_bytes
 from ntswatch_geo.i18n import fmt_int, t
 from ntswatch_geo.reports.importer import import_file
 from ntswatch_geo.ui import sidebar
@@ -43,7 +44,7 @@ if user.role in ("district_officer", "admin"):
                 st.dataframe(rej, hide_index=True, width="stretch", column_config={
                     "row_no": t("data.col_row", lang), "field": t("data.col_field", lang),
                     "value": t("data.col_value", lang), "message": t("data.col_message", lang)})
-                st.download_button(t("data.rejects_download", lang), res.rejects.to_csv(index=False).encode("utf-8-sig"),
+                st.download_button(t("data.rejects_download", lang), csv_bytes(res.rejects),
                                    file_name=f"rejects_{res.batch_id}.csv", mime="text/csv")
 
 st.subheader(t("data.export_title", lang))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from ntswatch_geo import hotspot_maps as hm
 from ntswatch_geo.errors import InputError
+from ntswatch_geo.exports import csv_bytes
 from ntswatch_geo.i18n import fmt_int, fmt_month, t
 from ntswatch_geo.ui import data, sidebar, widgets
 
@@ -168,7 +169,7 @@ st.dataframe(table, hide_index=True, width="stretch", height=300)
 dl = st.columns(3)
 dl[0].download_button("GeoJSON", frame.to_json(drop_id=True).encode("utf-8"), file_name=f"hotspots_{method}.geojson",
                       mime="application/geo+json")
-dl[1].download_button("CSV", table.to_csv(index=False).encode("utf-8-sig"), file_name=f"hotspots_{method}.csv",
+dl[1].download_button("CSV", csv_bytes(table), file_name=f"hotspots_{method}.csv",
                       mime="text/csv")
 buf = io.BytesIO()
 table.to_parquet(buf)

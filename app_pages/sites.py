@@ -1,5 +1,4 @@
 """Model sites: rank the border districts on evidence, show why, how robust, and the planners' SWOT notes."""
-import io
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -8,6 +7,7 @@ import streamlit as st
 from ntswatch_geo import maps, site_sheet, sites
 from ntswatch_geo.charts import FONT
 from ntswatch_geo.errors import InputError
+from ntswatch_geo.exports import csv_bytes, xlsx_bytes
 from ntswatch_geo.i18n import fmt_date, t
 from ntswatch_geo.ui import data, sidebar
 
@@ -108,12 +108,8 @@ with right:
     out = table.drop(columns=[c for c in table.columns if c.startswith("geometry")], errors="ignore")
     all_notes = sites.notes(con, list(shortlist["code"]))
     d1, d2, d3 = st.columns(3)
-    d1.download_button("CSV", out.to_csv(index=False).encode("utf-8-sig"), file_name="model_sites.csv", mime="text/csv")
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        out.to_excel(xw, sheet_name="ranking", index=False)
-        all_notes.to_excel(xw, sheet_name="swot", index=False)
-    d2.download_button("XLSX", buf.getvalue(), file_name="model_sites.xlsx")
+    d1.download_button("CSV", csv_bytes(out), file_name="model_sites.csv", mime="text/csv")
+    d2.download_button("XLSX", xlsx_bytes({"ranking": out, "swot": all_notes}), file_name="model_sites.xlsx")
     sheet_lang = d3.segmented_control(t("briefing.pdf_lang", lang), ["th", "en"], default=lang, key="st_pdf_lang",
                                       format_func=lambda x: {"th": "ไทย", "en": "English"}[x]) or lang
     synthetic = bool(con.execute("SELECT count(*) FROM reports WHERE is_synthetic AND district_code = ?",

@@ -405,7 +405,7 @@ def _check_out(out: Optional[Path]) -> None:
 
 def _write_table(df, out: Path) -> None:
     """CSV (UTF-8 with BOM, formulas neutralised), JSON (records, UTF-8) or Parquet, by the extension."""
-    from .exports import neutralise_frame
+    from .exports import csv_bytes
 
     df = df.copy()
     df.attrs = {}
@@ -413,7 +413,7 @@ def _write_table(df, out: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         suffix = out.suffix.lower()
         if suffix == ".csv":
-            neutralise_frame(df).to_csv(out, index=False, encoding="utf-8-sig")
+            out.write_bytes(csv_bytes(df))
         elif suffix == ".json":
             out.write_text(df.to_json(orient="records", force_ascii=False, date_format="iso", indent=1),
                            encoding="utf-8")
@@ -642,7 +642,9 @@ def import_(
         out.parent.mkdir(parents=True, exist_ok=True)
         frame = result.rejects.rename(columns={"message_en": "message"})[
             ["row_no", "field", "value", "code", "message", "message_th"]]
-        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        from .exports import csv_bytes
+
+        out.write_bytes(csv_bytes(frame))
         console.print(f"{len(result.rejects):,} rejected field(s) in {result.quarantined:,} row(s): {escape(str(out))}",
                       highlight=False)
     else:

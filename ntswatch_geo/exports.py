@@ -85,3 +85,23 @@ def neutralise_frame(df):
         if out[col].dtype == object or str(out[col].dtype) in ("string", "str"):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
     return out
+
+
+def csv_bytes(df) -> bytes:
+    """A frame as CSV for spreadsheets: UTF-8 with BOM (Excel reads Thai), formulas neutralised. The one
+    writer for every CSV the product hands out (pages and CLI)."""
+    return b"\xef\xbb\xbf" + neutralise_frame(df).to_csv(index=False).encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict) -> bytes:
+    """Frames as the sheets of one XLSX workbook, formulas neutralised, time zones dropped (Excel has none)."""
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        for name, df in sheets.items():
+            df = neutralise_frame(df)
+            for col in df.select_dtypes(include=["datetimetz"]).columns:
+                df[col] = df[col].dt.tz_localize(None)
+            df.to_excel(xw, sheet_name=name[:31], index=False)
+    return buf.getvalue()

@@ -92,3 +92,39 @@ def test_an_unknown_format_is_refused_with_the_allowed_list(con):
 
     with pytest.raises(InputError, match="allowed csv, xlsx, geojson, gpkg, parquet"):
         exports.export_bytes(con, F, ANALYST, "docx")
+
+
+def test_every_spreadsheet_the_product_writes_defuses_formulas_swot_and_rejects_included(tmp_path):
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from ntswatch_geo.exports import csv_bytes, xlsx_bytes
+
+    swot = pd.DataFrame({"kind": ["threats", "strengths"], "text": ["=HYPERLINK(\"http://x\",\"click\")", "+1 patrol"]})
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"ranking": pd.DataFrame({"rank": [1]}), "swot": swot})))
+    cells = [c.value for c in wb["swot"]["B"][1:]]
+    assert cells == ["'=HYPERLINK(\"http://x\",\"click\")", "'+1 patrol"]
+    assert all(c.data_type == "s" for c in wb["swot"]["B"][1:])             # text, not a formula
+    rejects = pd.DataFrame({"row_no": [3], "field": ["description"], "value": ["=cmd|' /C calc'!A0"],
+                            "code": ["too_long"], "message": ["x"], "message_th": ["x"]})
+    raw = csv_bytes(rejects)
+    assert raw[:3] == b"\xef\xbb\xbf"
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    assert back.loc[0, "value"] == "'=cmd|' /C calc'!A0" and back.loc[0, "row_no"] == 3
+
+
+def test_the_cli_rejects_file_keeps_no_formula_as_typed(geo_db, tmp_path):
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from ntswatch_geo.cli import app
+
+    path = tmp_path / "f.csv"
+    path.write_text("Date,Type,District,Province,Details\n=1+2,smuggling,Aranyaprathet,Sa Kaeo,x\n", encoding="utf-8")
+    out = tmp_path / "rejects.csv"
+    res = CliRunner().invoke(app, ["import", str(path), "--rejects", str(out), "--db", str(geo_db), "-q"])
+    assert res.exit_code == 0, res.output
+    back = pd.read_csv(out, encoding="utf-8-sig")
+    assert (back["value"].astype(str).str.startswith("'=")).any(), back

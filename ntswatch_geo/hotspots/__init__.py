@@ -101,7 +101,9 @@ def write_result(result: HotspotResult, path: str | Path) -> Path:
     elif ext == ".csv":
         out = frame.drop(columns="geometry")
         out["geometry_wkt"] = frame.geometry.to_wkt()
-        out.to_csv(path, index=False, encoding="utf-8-sig")
+        from ..exports import csv_bytes
+
+        path.write_bytes(csv_bytes(out))
     else:
         frame.to_parquet(path, index=False)
     return path
