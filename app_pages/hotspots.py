@@ -7,7 +7,9 @@ import streamlit as st
 from ntswatch_geo import hotspot_maps as hm
 from ntswatch_geo.errors import InputError
 from ntswatch_geo.exports import csv_bytes
+from ntswatch_geo.hotspots.ehsa import DEFAULTS as EHSA_DEFAULTS
 from ntswatch_geo.i18n import fmt_int, fmt_month, t
+from ntswatch_geo.text import plain
 from ntswatch_geo.ui import data, sidebar, widgets
 
 ctx = st.session_state["ctx"]
@@ -68,8 +70,6 @@ if meta.get("adjust_note"):
     st.caption(t("hotspots.adjust_note", lang, note=meta["adjust_note"][lang]) + " "
                + t("hotspots.cold_rule", lang, min=fmt_int(meta.get("min_expected_cold", 5))))
 if method == "ehsa":
-    from ntswatch_geo.hotspots.ehsa import DEFAULTS as EHSA_DEFAULTS
-
     with st.expander(t("hotspots.defaults_title", lang)):
         st.dataframe([{t("hotspots.defaults_param", lang): d[f"setting_{lang}"], t("hotspots.defaults_ours", lang): d["ours"],
                        t("hotspots.defaults_arcgis", lang): d["arcgis"], t("hotspots.defaults_why", lang): d[f"why_{lang}"]}
@@ -134,11 +134,11 @@ with right:
     else:
         r = row.iloc[0]
         name = r.get(f"name_{lang}") or r[frame.columns[0]]
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{plain(name)}**")
         if not density:
             st.markdown(f"{r[f'label_{lang}']} · {t('hotspots.tip_reports', lang)} {fmt_int(r['reports'])}")
             if f"evidence_{lang}" in r:
-                st.markdown(f"**{t('hotspots.evidence', lang)}:** {r[f'evidence_{lang}']}", help=None)
+                st.markdown(f"**{t('hotspots.evidence', lang)}:** {plain(r[f'evidence_{lang}'])}")
             elif "z" in r:
                 st.caption(f"z = {r['z']:.2f}, p = {r['p_value']:.3f}")
             if method == "ehsa":

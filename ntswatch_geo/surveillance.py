@@ -31,8 +31,8 @@ For every cell and complete month m, in time order:
    The predictive distribution is a negative binomial with mean mu0 and variance phi·mu0 + mu0²·v, v the
    variance of the fitted log-mean (parameter uncertainty), or a Poisson when that is not above mu0. p =
    P(X ≥ observed); `limit` its LIMIT_QUANTILE (99 %) point, a reading aid.
-5. Across the cells judged in month m: Benjamini-Hochberg q-values (statsmodels `multipletests`,
-   fdr_bh). Alert: q < FDR_LEVEL (0.05) and observed ≥ MIN_ALERT_REPORTS (5). The expected number of false
+5. Across the cells judged in month m: Benjamini-Hochberg q-values (`fdr.q_values`, scipy's
+   false_discovery_control, the helper the hot spots use too). Alert: q < FDR_LEVEL (0.05) and observed ≥ MIN_ALERT_REPORTS (5). The expected number of false
    alerts of the month is n_tested × the largest p among its alerts (what chance alone would put past
    that month's cut-off if no cell had changed; at most FDR_LEVEL × alerts).
 
@@ -47,7 +47,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
+
+from .fdr import q_values
 
 BASELINE_MONTHS = 24
 GUARD_MONTHS = 0
@@ -264,7 +265,7 @@ def judge(counts: np.ndarray, calendar_month: np.ndarray, first_eval: int,
         pval = np.where(ok, np.clip(pval, 0.0, 1.0), np.nan)
         q = np.full(n_cells, np.nan)
         if ok.any():
-            q[ok] = multipletests(pval[ok], alpha=fdr_level, method="fdr_bh")[1]
+            q[ok] = q_values(pval[ok])
         fired = ok & (q < fdr_level) & (obs >= min_reports) & (obs > mu0)
         alert[:, j] = fired
         out["expected"][:, col] = mu0

@@ -116,7 +116,8 @@ def test_analyst_clicks_a_district_on_the_hotspot_map_and_reads_its_evidence_in_
             assert "expected" in text and "reports" in text and "Gi* z =" in text, text
             expect(main.get_by_text(name_en, exact=False).first).to_be_visible()
             legend = main.inner_text()
-            assert "No reports (not a cold spot)" in legend or "Not significant" in legend
+            assert "Not significant · ไม่มีนัยสำคัญทางสถิติ" in legend              # English first in English
+            assert "No reports (not a cold spot) · ไม่มีรายงาน" in legend
             assert_no_exception(page, "in English")
             screenshot(page, "hotspots_gi_click_en.png")
         finally:

@@ -125,6 +125,7 @@ def test_trends_say_when_the_window_is_too_short(demo_db, tmp_path):
     (["alerts", "--province", "Atlantis"], "--province: province 'Atlantis' is not a province"),
     (["alerts", "--district", "Atlantis"], "--district: 'Atlantis' is not a district"),
     (["alerts", "--out", "x.xlsx"], "unknown output format '.xlsx'"),
+    (["alerts", "--adjust", "none"], "--adjust: 'none' is not allowed"),
     (["trends", "--by", "colour"], "--by: 'colour' is not a group"),
     (["trends", "--out", "x"], "unknown output format '(no extension)'"),
 ])
@@ -146,3 +147,15 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised():
     df = pd.DataFrame({"a": ["=1+1", "+x", "-y", "@z", "plain", None], "n": [1, 2, 3, 4, 5, 6]})
     got = neutralise_frame(df)
     assert list(got["a"][:5]) == ["'=1+1", "'+x", "'-y", "'@z", "plain"] and list(got["n"]) == list(df["n"])
+
+
+def test_alerts_without_the_effort_offset_are_the_raw_baselines_and_say_so_in_their_expectations(demo_db, tmp_path):
+    eff, raw = tmp_path / "eff.csv", tmp_path / "raw.csv"
+    assert run(demo_db, "alerts", "--month", "all", "--out", str(eff)).exit_code == 0
+    assert run(demo_db, "alerts", "--month", "all", "--adjust", "raw", "--out", str(raw)).exit_code == 0
+    a = pd.read_csv(eff, encoding="utf-8-sig", dtype={"district_code": str})
+    b = pd.read_csv(raw, encoding="utf-8-sig", dtype={"district_code": str})
+    # the planted pulses are alerted either way; the expectations differ (the offset moves them)
+    keys = ["district_code", "category", "month"]
+    both = a.merge(b, on=keys, suffixes=("_eff", "_raw"))
+    assert len(both) > 0 and not (both["expected_eff"].round(6) == both["expected_raw"].round(6)).all()

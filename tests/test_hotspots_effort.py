@@ -311,3 +311,24 @@ def test_every_ehsa_default_is_in_the_docs_with_its_arcgis_value():
     for d in ehsa.DEFAULTS:
         assert d["setting_en"] in doc and d["arcgis"] in doc, d["setting_en"]
         assert d["why_en"].startswith(("Same", "Differs")) and d["why_th"]
+
+
+def test_the_cli_takes_raw_counts_and_every_cold_spot_when_asked(null_db, tmp_path):
+    out = tmp_path / "raw.csv"
+    res = CliRunner().invoke(app, ["hotspots", "--method", "gi", "--unit", "h3", "--res", "7", "--adjust", "raw",
+                                   "--inference", "permutation", "--no-fdr", "--all-cold", "--category", "smuggling",
+                                   "--out", str(out), "--db", str(null_db)])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(out)
+    assert (df["adjust"] == "raw").all() and (df["inference"] == "permutation").all()
+    assert ((df["bin"] < 0) & (df["reports"] == 0)).any()          # the cold rule is off: cold cells without reports
+
+
+def test_the_legend_puts_the_pages_language_first():
+    from ntswatch_geo import hotspot_maps as hm
+
+    en = hm.legend_rows("gi", {"3": 2, "no_reports": 5}, "en")
+    th = hm.legend_rows("gi", {"3": 2, "no_reports": 5}, "th")
+    assert en[0][1] == "Hot spot, 99% confidence · จุดร้อน ความเชื่อมั่น 99% (2)"
+    assert th[0][1] == "จุดร้อน ความเชื่อมั่น 99% · Hot spot, 99% confidence (2)"
+    assert en[-1][1].startswith("No reports (not a cold spot)") and en[-1][1].endswith("(5)")

@@ -334,14 +334,20 @@ def test_the_office_channel_spelt_as_officers_write_it_imports_as_a_walk_in(con,
     assert got == [("walk_in", "citizen"), ("walk_in", "volunteer"), ("line", "citizen")]
 
 
+def area_csv(folder: Path, name: str, rows: list[tuple[str, str, str, str]]) -> Path:
+    """A small English CSV of (date, category, district, province) rows, one report each."""
+    path = folder / name
+    lines = ["Date,Type,District,Province,Details"] + [",".join([*r, f"row {i}"]) for i, r in enumerate(rows, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def test_an_officer_importing_rows_of_other_districts_gets_them_quarantined_with_the_reason(con, tmp_path):
     from ntswatch_geo.scope import Scope
 
-    path = tmp_path / "mixed.csv"
-    path.write_text("Date,Type,District,Province,Details\n"
-                    "2024-03-01,drug trafficking,Aranyaprathet,Sa Kaeo,ours\n"
-                    "2024-03-02,smuggling,Si Mueang Mai,Ubon Ratchathani,another province\n"
-                    "2024-03-03,smuggling,Khlong Hat,Sa Kaeo,another district of the province\n", encoding="utf-8")
+    path = area_csv(tmp_path, "mixed.csv", [("2024-03-01", "drug trafficking", "Aranyaprathet", "Sa Kaeo"),
+                                             ("2024-03-02", "smuggling", "Si Mueang Mai", "Ubon Ratchathani"),
+                                             ("2024-03-03", "smuggling", "Khlong Hat", "Sa Kaeo")])
     r = run(con, path, scope=Scope("district_officer", province_code="27", district_code="2706"))
     assert (r.rows_in, r.imported, r.quarantined) == (3, 1, 2), r
     got = outcomes(con, r.batch_id)
@@ -355,11 +361,9 @@ def test_an_officer_importing_rows_of_other_districts_gets_them_quarantined_with
 def test_a_governor_may_import_any_district_of_the_province_and_none_outside(con, tmp_path):
     from ntswatch_geo.scope import Scope
 
-    path = tmp_path / "gov.csv"
-    path.write_text("Date,Type,District,Province,Details\n"
-                    "2024-04-01,drug trafficking,Aranyaprathet,Sa Kaeo,a\n"
-                    "2024-04-02,smuggling,Khlong Hat,Sa Kaeo,b\n"
-                    "2024-04-03,smuggling,Mueang Trat,Trat,c\n", encoding="utf-8")
+    path = area_csv(tmp_path, "gov.csv", [("2024-04-01", "drug trafficking", "Aranyaprathet", "Sa Kaeo"),
+                                           ("2024-04-02", "smuggling", "Khlong Hat", "Sa Kaeo"),
+                                           ("2024-04-03", "smuggling", "Mueang Trat", "Trat")])
     r = run(con, path, scope=Scope("governor", province_code="27"))
     assert (r.imported, r.quarantined) == (2, 1), r
 
@@ -369,9 +373,8 @@ def test_cli_import_as_an_unknown_account_is_refused_and_as_an_officer_takes_the
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     res = runner.invoke(app, ["import", str(FIXTURES / "thai_be_utf8.csv"), "--db", str(geo_db), "--as", "nobody"])
     assert res.exit_code == 2 and "--as" in res.output and "not a user" in res.output
-    path = tmp_path / "two.csv"
-    path.write_text("Date,Type,District,Province,Details\n2024-03-01,smuggling,Aranyaprathet,Sa Kaeo,x\n"
-                    "2024-03-02,smuggling,Mueang Trat,Trat,y\n", encoding="utf-8")
+    path = area_csv(tmp_path, "two.csv", [("2024-03-01", "smuggling", "Aranyaprathet", "Sa Kaeo"),
+                                           ("2024-03-02", "smuggling", "Mueang Trat", "Trat")])
     res = runner.invoke(app, ["import", str(path), "--db", str(geo_db), "--as", "off2706", "-q"])
     assert res.exit_code == 0, res.output
     c = connect(geo_db, read_only=True)

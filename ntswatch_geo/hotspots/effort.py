@@ -114,7 +114,8 @@ def channel_matrix(unit_index: np.ndarray, channel: np.ndarray, counts: np.ndarr
                    channels: list) -> np.ndarray:
     """Counts per unit × channel (units by position; rows with unit_index < 0 are dropped)."""
     pos = {c: j for j, c in enumerate(channels)}
-    col = np.fromiter((pos[c] for c in channel.tolist()), dtype=np.int64, count=len(channel))
+    uniq, inv = np.unique(channel, return_inverse=True)        # no Python loop over a million points
+    col = np.array([pos[c] for c in uniq.tolist()], dtype=np.int64)[inv.reshape(-1)]
     out = np.zeros((n_units, len(channels)))
     ok = unit_index >= 0
     np.add.at(out, (unit_index[ok], col[ok]), counts[ok])

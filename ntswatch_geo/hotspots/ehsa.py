@@ -89,7 +89,8 @@ from ..errors import InputError
 from ..filters import Filters
 from ..scope import Scope
 from .evidence import add_ehsa_evidence
-from .gistar import INFERENCE, P_VALUE_NOTE, _check_finite, choose_p, gi_star_values, q_values, significant
+from ..fdr import q_values
+from .gistar import INFERENCE, P_VALUE_NOTE, _check_finite, choose_p, gi_star_values, significant
 from . import effort
 from .weights import (MIN_SLICES, HotspotResult, TooManyCells, Units, base_frame, cell_index, check_choice,
                       check_common, check_range, filters_meta, month_label, month_start, prepare, require_units)

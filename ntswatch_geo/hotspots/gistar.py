@@ -31,8 +31,7 @@ level.
 Defaults (``gi_star``): ``inference="normal"`` (the z-score's p-value, as ArcGIS's Hot Spot Analysis),
 ``fdr=True``, ``adjust="effort"`` (the Pearson residuals against expected counts, ``effort``), and the cold
 spot rule (no cold spot without reports or with fewer than 5 expected). Permutations run only with
-``inference="permutation"``. With 999 permutations and few units the correction can
-reject nothing (67 districts: the first rejection needs p_value < 0.10 / 67 at the 90 % level, below the
+``inference="permutation"``; with 999 of them and few units the FDR correction can reject nothing (67 districts: the first rejection needs p_value < 0.10 / 67 at the 90 % level, below the
 smallest possible 0.002, unless several districts reach it together).
 """
 from __future__ import annotations
@@ -45,6 +44,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..errors import InputError
+from ..fdr import q_values
 from ..filters import Filters
 from ..scope import Scope
 from . import effort
@@ -130,18 +130,6 @@ def gi_star_values(y: np.ndarray, w, permutations: int = 999, seed: int = 0) -> 
     p_sim = np.asarray(g.p_sim, float) if permutations else np.full(len(y), np.nan)
     return {"gi": np.asarray(g.Gs, float), "z": np.asarray(g.Zs, float), "p_sim": p_sim,
             "p_value": two_sided(p_sim), "p_norm": two_sided(g.p_norm)}
-
-
-def q_values(p_value: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (scipy): q < alpha ⇔ significant at FDR level alpha."""
-    from scipy.stats import false_discovery_control
-
-    p = np.asarray(p_value, dtype=float)
-    out = np.full(len(p), np.nan)
-    ok = np.isfinite(p)
-    if ok.any():
-        out[ok] = false_discovery_control(p[ok], method="bh")
-    return out
 
 
 def _check_finite(values: dict[str, np.ndarray], statistic: str) -> None:

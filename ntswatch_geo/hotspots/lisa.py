@@ -23,7 +23,8 @@ import numpy as np
 from ..filters import Filters
 from ..scope import Scope
 from . import effort
-from .gistar import P_VALUE_NOTE, _check_finite, esda_call, q_values, significant, two_sided
+from ..fdr import q_values
+from .gistar import P_VALUE_NOTE, _check_finite, esda_call, significant, two_sided
 from .weights import (HotspotResult, Units, base_frame, check_choice, check_common, check_range, filters_meta, prepare,
                       require_reports, require_units)
 

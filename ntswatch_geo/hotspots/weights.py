@@ -65,8 +65,8 @@ MIN_MEDIAN_REPORTS = 10
 MIN_UNITS = 30
 MIN_SLICES = 10
 UNIT_KINDS = ("district", "h3")
-OUTPUT_SIMPLIFY_DEG = 0.0005
-STUDY_RINGS = 2                   # H3 cells farther than this from any report are outside the study area      # district outlines in results: ~50 m, topology kept
+OUTPUT_SIMPLIFY_DEG = 0.0005      # district outlines in results: ~50 m, topology kept
+STUDY_RINGS = 2                   # H3 cells farther than this from any report are outside the study area
 
 
 class TooManyCells(InputError):
