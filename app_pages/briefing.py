@@ -7,6 +7,7 @@ from ntswatch_geo import briefing, trends as tr
 from ntswatch_geo.errors import InputError
 from ntswatch_geo.filters import Filters
 from ntswatch_geo.i18n import fmt_date, fmt_int, t
+from ntswatch_geo.text import plain
 from ntswatch_geo.ui.data import con_and_version, options
 
 ctx = st.session_state["ctx"]
@@ -30,7 +31,7 @@ period = st.text_input(t("briefing.period", lang), value=default, key="br_period
 try:
     per = briefing.parse_period(period)
 except InputError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 f = Filters(per.start, min(per.end, last), provinces=(province,))
 k = tr.change_table(con, f, scope, by=())
@@ -65,7 +66,7 @@ if st.button(t("briefing.make_pdf", lang), type="primary"):
         with st.spinner("PDF…"):
             st.session_state["br_pdf"] = briefing.build_briefing(con, province, period, pdf_lang, scope)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
 if st.session_state.get("br_pdf"):
     st.download_button(t("briefing.download", lang), st.session_state["br_pdf"],
                        file_name=f"briefing_{province}_{period}_{pdf_lang}.pdf", mime="application/pdf")

@@ -60,7 +60,7 @@ try:
     with st.spinner(t("hotspots.computing", lang)):
         result = data.hotspot_result(con, method, tuple(sorted(params.items())), f, scope, version)
 except InputError as exc:
-    st.warning(t("hotspots.cannot", lang, reason=str(exc)), icon=":material/info:")
+    st.warning(t("hotspots.cannot", lang, reason=plain(exc)), icon=":material/info:")
     st.stop()
 
 frame, meta = result.frame, result.meta
@@ -75,7 +75,7 @@ if method == "ehsa":
                        t("hotspots.defaults_arcgis", lang): d["arcgis"], t("hotspots.defaults_why", lang): d[f"why_{lang}"]}
                       for d in EHSA_DEFAULTS], hide_index=True, width="stretch")
 for w in meta.get("warnings", []):
-    st.caption(f"⚠ {w}")
+    st.caption(f"⚠ {plain(w)}")
 
 lay = st.columns(4)
 show_heat = lay[0].toggle(t("hotspots.layer_heat", lang), key="hs_heat", value=False)

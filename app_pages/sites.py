@@ -9,6 +9,7 @@ from ntswatch_geo.charts import FONT
 from ntswatch_geo.errors import InputError
 from ntswatch_geo.exports import csv_bytes, xlsx_bytes
 from ntswatch_geo.i18n import fmt_date, t
+from ntswatch_geo.text import plain
 from ntswatch_geo.ui import data, sidebar
 
 ctx = st.session_state["ctx"]
@@ -51,10 +52,10 @@ with right:
         ranked = sites.rank(crit, weights, method)
         sens = sensitivity(crit, tuple(sorted(weights.items())), "both", int(top_k))
     except InputError as exc:
-        st.warning(str(exc))
+        st.warning(plain(exc))
         st.stop()
     for w in ranked.attrs.get("warnings", []):
-        st.caption(f"⚠ {w}")
+        st.caption(f"⚠ {plain(w)}")
     table = ranked.merge(sens[["code", "acceptability", "rank_p05", "rank_p95"]], on="code")
     table = table.sort_values("rank").assign(name=lambda d: d[f"name_{lang}"], province=lambda d: d[f"province_{lang}"])
     table["acceptability"] = table["acceptability"] * 100
@@ -104,7 +105,7 @@ with right:
                 sites.add_note(con, pick, kind, text, user.username, neighbour_id=pair, scope=user.scope())
                 st.rerun()
             except InputError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
     out = table.drop(columns=[c for c in table.columns if c.startswith("geometry")], errors="ignore")
     all_notes = sites.notes(con, list(shortlist["code"]))
     d1, d2, d3 = st.columns(3)

@@ -6,6 +6,7 @@ from plotly.subplots import make_subplots
 from ntswatch_geo import trends as tr
 from ntswatch_geo.charts import CATEGORY_COLOURS, FONT
 from ntswatch_geo.i18n import fmt_date, fmt_float, fmt_int, fmt_month, fmt_pct, label, t
+from ntswatch_geo.text import plain
 from ntswatch_geo.ui import sidebar, widgets
 from ntswatch_geo.ui.data import con_and_version
 
@@ -115,7 +116,7 @@ cat = st.selectbox(t("filters.categories", lang), [None, *s["category"].unique()
 try:
     st.plotly_chart(tr.stl_figure(tr.stl_decompose(con, f, scope, category=cat), lang), width="stretch")
 except Exception as exc:  # too short a series: say so, no traceback
-    st.info(t("trends.stl_short", lang, reason=str(exc)))
+    st.info(t("trends.stl_short", lang, reason=plain(exc)))
 
 c1, c2 = st.columns(2)
 with c1:

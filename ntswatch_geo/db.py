@@ -1,7 +1,9 @@
-"""DuckDB connection, the spatial extension from its wheel, schema migrations, named queries."""
+"""DuckDB connection, the spatial extension from its wheel, schema migrations, named queries, transactions."""
 from __future__ import annotations
 
+import random
 import re
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -89,16 +91,59 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     for version, path in _migrations():
         if version in done:
             continue
-        con.execute("BEGIN")
-        try:
+
+        def apply(version=version, path=path):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, path.stem])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+
+        transaction(con, apply)
     row = con.execute("SELECT max(version) FROM schema_migrations").fetchone()
     return int(row[0] or 0)
+
+
+class Rollback(Exception):
+    """Raised inside `transaction`'s work: roll back, and `transaction` returns `value` (an early return)."""
+
+    def __init__(self, value=None):
+        super().__init__(value)
+        self.value = value
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Whether `exc` is DuckDB's transaction conflict (another writer changed the same rows first)."""
+    return isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
+
+
+def transaction(con: duckdb.DuckDBPyConnection, work, *, attempts: int = 1):
+    """Run `work()` between BEGIN and COMMIT and return its result; every write of the package goes here.
+
+    Any exception rolls back and is re-raised, except `Rollback(value)`: rolled back, `value` returned. A
+    DuckDB transaction conflict is retried (work() runs again from the start) up to `attempts` times in all,
+    with a short random back-off. The connection must not be inside a transaction already (BEGIN then fails
+    and nothing is rolled back).
+    """
+    for attempt in range(1, attempts + 1):
+        con.execute("BEGIN")
+        try:
+            result = work()
+            con.execute("COMMIT")
+            return result
+        except Rollback as rb:
+            _rollback(con)
+            return rb.value
+        except BaseException as exc:
+            _rollback(con)
+            if attempt < attempts and is_conflict(exc):
+                time.sleep(random.uniform(0.001, 0.005) * 2 ** min(attempt, 6))
+                continue
+            raise
+
+
+def _rollback(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:            # a failed COMMIT has already ended the transaction
+        pass
 
 
 @lru_cache(maxsize=None)

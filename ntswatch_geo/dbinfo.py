@@ -1,7 +1,7 @@
 """What the database holds (`ntswatch info`) and demo-data housekeeping."""
 from __future__ import annotations
 
-from .db import run_query
+from .db import run_query, transaction
 
 
 def database_info(con) -> dict:
@@ -31,15 +31,12 @@ def database_info(con) -> dict:
 
 def clear_synthetic(con) -> int:
     """Delete every synthetic report and the generator's records, in one transaction; returns rows deleted."""
-    con.execute("BEGIN")
-    try:
+    def work():
         n = con.execute("SELECT count(*) FROM reports WHERE is_synthetic").fetchone()[0]
         con.execute("DELETE FROM reports WHERE is_synthetic")
         con.execute("DELETE FROM planted_reports")
         con.execute("DELETE FROM planted_signals")
         con.execute("DELETE FROM synth_runs")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return int(n)
+        return int(n)
+
+    return transaction(con, work)

@@ -14,6 +14,7 @@ import shapely
 
 from . import border
 from .boundaries import Boundaries, read_boundaries
+from .db import transaction
 from .errors import InputError
 from .sources import sha256_of, BOUNDARY_FILES
 from .taxonomy import write_taxonomy
@@ -142,10 +143,8 @@ def write_geography(con, g: Geography) -> None:
         "parallel_df": g.parallel, "mwcc_df": g.mwcc, "crossings_df": g.crossings,
         "meta_df": pd.DataFrame(sorted(g.meta.items()), columns=["key", "value"]),
     }
-    con.execute("BEGIN")
-    try:
-        for name, df in frames.items():
-            con.register(name, df)
+
+    def work():
         con.execute("DELETE FROM parallel_areas; DELETE FROM mwcc_sites; DELETE FROM border_crossings; "
                     "DELETE FROM neighbour_districts; DELETE FROM districts; DELETE FROM provinces; "
                     "DELETE FROM geography_meta")
@@ -160,10 +159,11 @@ def write_geography(con, g: Geography) -> None:
                        lat, lon, approximate, source, ST_Point(lon, lat) FROM crossings_df""")
         con.execute("INSERT INTO geography_meta SELECT key, value FROM meta_df")
         write_taxonomy(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+
+    for name, df in frames.items():
+        con.register(name, df)
+    try:
+        transaction(con, work)
     finally:
         for name in frames:
             con.unregister(name)

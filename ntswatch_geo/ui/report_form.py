@@ -12,6 +12,7 @@ import streamlit as st
 from .. import gazetteer
 from ..i18n import label, t
 from ..taxonomy import CATEGORY_KEYS
+from ..text import plain
 
 INTAKE = ["walk_in", "phone", "line", "headman", "patrol"]
 REPORTER = ["citizen", "anonymous", "village_headman", "volunteer", "officer"]
@@ -20,7 +21,7 @@ K_ERR, K_DONE = "form_errors", "form_receipt"
 
 def _err(field: str, lang: str) -> None:
     for e in st.session_state.get(K_ERR, {}).get(field, []):
-        st.error(e, icon=":material/error:")
+        st.error(plain(e), icon=":material/error:")
 
 
 def _names(df, lang):
@@ -76,7 +77,7 @@ def render(con, lang: str, submit, office: bool = False, office_district: str | 
     for field, msgs in st.session_state.get(K_ERR, {}).items():
         if field not in SHOWN:
             for m in msgs:
-                st.error(m, icon=":material/error:")
+                st.error(plain(m), icon=":material/error:")
     receipt = st.session_state.get(K_DONE)
     if receipt:
         st.success(t("form.thanks", lang, ref=receipt), icon=":material/check_circle:")
