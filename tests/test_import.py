@@ -77,7 +77,7 @@ def module_con(geo_db_template, tmp_path_factory):
 @pytest.fixture
 def con(module_con):
     """The module's database with no reports, quarantine rows, audit events or batches."""
-    for table in ("reports", "quarantine", "audit_events", "import_batches"):
+    for table in ("reports", "quarantine", "audit_events", "import_batches", "import_batch_sheets"):
         module_con.execute(f"DELETE FROM {table}")
     return module_con
 
@@ -118,7 +118,8 @@ def test_every_row_of_every_fixture_ends_as_expected(con, xlsx, name):
     res = run(con, fixture_path(name, xlsx))
     expected = EXPECTED[name]
     assert not res.already_imported
-    assert res.rows_in == res.imported + res.quarantined + res.duplicates == len(expected)
+    assert res.rows_in == res.imported + res.quarantined + res.duplicates + res.skipped
+    assert res.rows_in - res.skipped == len(expected)
     assert res.imported == sum(1 for o in expected.values() if o[0] == "imported")
     assert res.duplicates == sum(1 for o in expected.values() if o[0] == "duplicate")
     assert res.quarantined == sum(1 for o in expected.values() if o[0] == "quarantined")
@@ -131,7 +132,7 @@ def test_every_row_of_every_fixture_ends_as_expected(con, xlsx, name):
                        "WHERE r.batch_id = ? AND a.action = 'created' AND a.actor = 'tester'",
                        [res.batch_id]).fetchone()[0] == res.imported + res.duplicates
     assert set(res.rejects["row_no"]) == {r for r, o in expected.items() if o[0] == "quarantined"}
-    assert list(res.rejects.columns) == ["row_no", "field", "value", "code", "message_th", "message_en"]
+    assert list(res.rejects.columns) == ["sheet", "row_no", "field", "value", "code", "message_th", "message_en"]
 
 
 @pytest.mark.parametrize("name, encoding", list(ENCODINGS.items()))
@@ -297,7 +298,7 @@ def test_cli_import_prints_a_summary_and_writes_the_rejects_next_to_the_database
     assert res.exit_code == 0, res.output
     assert "rows in" in res.output and "quarantined" in res.output
     rejects = pd.read_csv(geo_db.parent / "rejects_1.csv", encoding="utf-8-sig")
-    assert list(rejects.columns) == ["row_no", "field", "value", "code", "message", "message_th"]
+    assert list(rejects.columns) == ["sheet", "row_no", "field", "value", "code", "message", "message_th"]
     assert sorted(set(rejects["row_no"])) == [3, 4, 5, 6, 7, 8, 14, 15]
     con = connect(geo_db, read_only=True)
     assert con.execute("SELECT imported_by, rows_in FROM import_batches").fetchone() == ("ana", 18)

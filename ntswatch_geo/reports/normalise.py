@@ -9,7 +9,9 @@ Dates — the rules, in order
 ---------------------------
 * Thai digits ๐–๙ are read as 0–9 everywhere; "วันที่", "พ.ศ." / "B.E.", "ค.ศ." / "A.D." / "C.E." are
   recognised; a time after the date ("15/01/2567 13.45 น.", "2024-01-15T13:45") is kept as the time.
-* ``date`` / ``datetime`` objects (forms, XLSX cells) are taken as they are.
+* ``date`` / ``datetime`` objects (forms, XLSX cells) are taken as they are, except that a year above 2400
+  is Buddhist era (an officer types 15/11/2568 into a date cell and Excel stores the year 2568): 543 is
+  subtracted, the time kept. The same for an Excel serial number that lands on such a year.
 * Numbers (and digit-only text up to 6 digits, optionally with a fraction) are **Excel serial dates**:
   days since 1899-12-30 (45306 → 2024-01-15; a fraction is the time of day). Eight digits are
   ``yyyymmdd`` (``25670115`` is BE).
@@ -229,19 +231,33 @@ def _from_serial(x: float, original) -> ParsedDate:
     return ParsedDate(day, tm)
 
 
+def _be_cell(p: ParsedDate, original) -> ParsedDate:
+    """A date cell (or serial) whose year is above 2400 holds a Buddhist-era year: the CE date (year - 543)."""
+    y = p.date.year
+    if y <= 2400:
+        return p
+    try:
+        d = p.date.replace(year=y - BE_OFFSET)
+    except ValueError:      # 29 February of a BE year whose CE year is not a leap year
+        raise _bad_date(f"{p.date.day:02d}/{p.date.month:02d}/{y}",
+                        f"read as BE {y} = {y - BE_OFFSET} CE, which has no 29 February",
+                        f"ปี พ.ศ. {y} = ค.ศ. {y - BE_OFFSET} ไม่มีวันที่ 29 กุมภาพันธ์") from None
+    return ParsedDate(d, p.time, p.precision, f"date cell year {y} read as BE = {y - BE_OFFSET} CE")
+
+
 def parse_date(value) -> ParsedDate:
     """Read a date in any accepted form (see the module docstring); no range check. Raises Problem."""
     if isinstance(value, dt.datetime):
         t = value.time()
-        return ParsedDate(value.date(), t if t != dt.time(0) else None)
+        return _be_cell(ParsedDate(value.date(), t if t != dt.time(0) else None), value)
     if isinstance(value, dt.date):
-        return ParsedDate(value)
+        return _be_cell(ParsedDate(value), value)
     if isinstance(value, bool):
         raise _bad_date(value)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and math.isnan(value):
             raise Problem("missing", "no date given", "ไม่ได้ระบุวันที่")
-        return _from_serial(float(value), value)
+        return _be_cell(_from_serial(float(value), value), value)
     text = clean_text(value)
     if text is None:
         raise Problem("missing", "no date given", "ไม่ได้ระบุวันที่")
@@ -257,7 +273,7 @@ def parse_date(value) -> ParsedDate:
     s = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*", "", s)
     s = re.sub(r"(?<=\d)\s*ที่\s*", " ", s)
     if _RX_SERIAL.match(s):
-        return _from_serial(float(s), text)
+        return _be_cell(_from_serial(float(s), text), text)
     if m := _RX_YYYYMMDD.match(s):
         y, how = _year_ce(m["y"], False, False, text)
         return ParsedDate(_make(y, int(m["mo"]), int(m["d"]), text, how), None, "day", how)
@@ -535,11 +551,15 @@ INTAKE_METHODS = {
     "walk_in": ["walkin", "walk", "inperson", "มาด้วยตนเอง", "ด้วยตนเอง", "มาแจ้งด้วยตนเอง", "แจ้งด้วยตนเอง",
                 "วอล์คอิน", "mwcc", "ntsmwcc", "mwccoffice", "office", "districtoffice", "counter",
                 "ศูนย์", "ศูนย์ประสานงาน", "ศูนย์mwcc", "ที่ว่าการอำเภอ", "อำเภอ"],
-    "phone": ["phone", "telephone", "call", "tel", "โทรศัพท์", "โทร", "สายด่วน", "hotline"],
-    "line": ["line", "ไลน์", "lineoa", "ไลน์โอเอ", "ไลน์ไอดี", "lineid"],
+    "phone": ["phone", "telephone", "call", "tel", "โทรศัพท์", "โทร", "สายด่วน", "hotline", "โทรแจ้ง",
+              "ทางโทรศัพท์", "แจ้งทางโทรศัพท์", "โทรศัพท์มือถือ", "มือถือ", "phonecall"],
+    "line": ["line", "ไลน์", "lineoa", "ไลน์โอเอ", "ไลน์ไอดี", "lineid", "line@", "ทางไลน์", "แจ้งทางไลน์",
+             "ไลน์กลุ่ม", "ไลน์ศูนย์"],
     "headman": ["headman", "villageheadman", "ผู้ใหญ่บ้าน", "กำนัน", "ผ่านผู้ใหญ่บ้าน", "ผ่านกำนัน"],
     "patrol": ["patrol", "ลาดตระเวน", "สายตรวจ", "ออกตรวจ", "ชุดลาดตระเวน"],
-    "web": ["web", "website", "online", "internet", "เว็บไซต์", "เว็บ", "ออนไลน์", "อินเทอร์เน็ต"],
+    # Facebook (page messages, Messenger) is reported online; the taxonomy has no separate Facebook method
+    "web": ["web", "website", "online", "internet", "เว็บไซต์", "เว็บ", "ออนไลน์", "อินเทอร์เน็ต",
+            "facebook", "fb", "เฟซบุ๊ก", "เฟซบุ๊ค", "เฟสบุ๊ก", "เฟสบุ๊ค", "เฟส", "messenger", "เมสเซนเจอร์"],
 }
 REPORTER_TYPES = {
     "citizen": ["citizen", "public", "resident", "villager", "ประชาชน", "ชาวบ้าน", "พลเมือง"],

@@ -11,7 +11,13 @@ unit wins, and `Match.confidence` says how sure it is:
 | the same *folded* key (below) | `Nakorn Panom`, `Mukdaharn`, `Srisaket` | 0.95 | folded |
 | "Mueang"/"เมือง" alone within a province: its capital district (DOPA code PP01) | `อ.เมือง` + จ.นครพนม | 0.95 | mueang |
 | a known short name or a unique first word (provinces) | `Ubon`, `อุบล`, `Korat`, `กทม` | 0.9 | alias |
+| the start of exactly one name in the pool (Thai 3+ letters, English 5+) | `อรัญ`, `อรัญฯ`, `Aranya` | 0.9 | prefix |
 | fuzzy (rapidfuzz `fuzz.ratio` on folded keys) | `Nakhon Phanon`, `นครพนน` | ratio / 100 | fuzzy |
+
+**Truncated names.** "ฯ" at the end of a name marks it as shortened (อรัญฯ = อรัญประเทศ, เมืองฯ = เมือง):
+the ฯ is dropped and the rest must start exactly one name of the pool (the province's districts when a
+province is given); several → 'ambiguous', naming them. Without ฯ a unique prefix is still taken (อรัญ);
+several fall through to the fuzzy step.
 
 **Threshold**: a fuzzy match below `FUZZY_THRESHOLD` (0.80) is not a match ('not_found'), and a fuzzy best
 match less than `FUZZY_MARGIN` (0.05) ahead of a different unit is 'ambiguous'. Districts are searched within
@@ -189,7 +195,7 @@ class PlaceIndex:
         s = clean_text(text)
         if s is None:
             return Match(None, 0.0, "empty")
-        if fold(s) in {fold(w) for w in _MUEANG} or _plain(s) in _MUEANG:
+        if fold(s).rstrip("ฯ") in {fold(w) for w in _MUEANG} or _plain(s).rstrip("ฯ") in _MUEANG:
             if province_code:
                 cap = province_code + "01"
                 return Match(cap, 0.95, "mueang") if cap in self.districts.parent else Match(None, 0.0, "not_found")
@@ -252,6 +258,12 @@ class PlaceIndex:
         key = fold(text)
         if not key:
             return Match(None, 0.0, "not_found")
+        m = self._prefix(units, key, pool)
+        if m is not None:
+            return m
+        key = key.rstrip("ฯ")
+        if not key:
+            return Match(None, 0.0, "not_found")
         thai = bool(_THAI.search(key))
         choices = {k: cs & pool for k, cs in units.keys.items() if bool(_THAI.search(k)) == thai and cs & pool}
         if not choices:
@@ -267,6 +279,26 @@ class PlaceIndex:
         if len(top) > 1 or rivals:
             return Match(None, 0.0, "ambiguous", tuple(sorted(top | rivals)))
         return Match(next(iter(top)), round(top_score / 100, 3), "fuzzy")
+
+    @staticmethod
+    def _prefix(units: _Units, key: str, pool: set[str]) -> Match | None:
+        """A shortened name (see the module docstring): the one unit of the pool whose name starts with it."""
+        truncated = key.endswith("ฯ")
+        stem = key.rstrip("ฯ")
+        if not stem or "ฯ" in stem:
+            return None
+        if truncated:
+            hits = sorted(units.plain.get(stem, set()) & pool) or sorted(units.keys.get(stem, set()) & pool)
+            if len(hits) == 1:
+                return Match(hits[0], 0.95, "exact")
+        if len(stem) < (3 if _THAI.search(stem) else 5):
+            return None
+        hits = sorted({c for k, cs in units.keys.items() if k.startswith(stem) for c in cs & pool})
+        if len(hits) == 1:
+            return Match(hits[0], 0.9, "prefix")
+        if len(hits) > 1 and truncated:
+            return Match(None, 0.0, "ambiguous", tuple(hits))
+        return None
 
 
 # ----------------------------------------------------------------------------- combined resolution
@@ -354,6 +386,13 @@ def resolve(index: PlaceIndex, province=None, district=None, subdistrict=None) -
                     f"{_cands(index, codes)}",
                     f"{d_txt:.60} ไม่ใช่อำเภอของจังหวัด {index.label(pc)} อำเภอชื่อนี้อยู่ใน: {_cands(index, codes)}"))
         if dm.code is None:
+            if dm.how == "ambiguous" and pc:      # a shortened name (ฯ) that starts several names
+                return Resolved(pc, None, None, 0.0, "none", Issue(
+                    "district", "ambiguous", d_txt,
+                    f"{d_txt:.60} matches several districts of {index.label(pc)}; write the full name: "
+                    f"{_cands(index, dm.candidates)}",
+                    f"{d_txt:.60} ตรงกับหลายอำเภอในจังหวัด {index.label(pc)} กรุณาเขียนชื่อเต็ม: "
+                    f"{_cands(index, dm.candidates)}"))
             if dm.how == "ambiguous":
                 return Resolved(pc, None, None, 0.0, "none", Issue(
                     "district", "ambiguous", d_txt,
