@@ -41,6 +41,21 @@ ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# the report trail's own actions (audit_events.action: intake, verification queue, spam guard) -> labels
+REPORT_ACTIONS: dict[str, tuple[str, str]] = {
+    "created": ("report received", "รับรายงาน"),
+    "flag_duplicate": ("flagged as a likely duplicate", "ทำเครื่องหมายว่าอาจซ้ำ"),
+    "verify": ("report verified", "ยืนยันรายงาน"),
+    "reject": ("report rejected", "ปฏิเสธรายงาน"),
+    "duplicate": ("marked duplicate", "ระบุว่าเป็นรายงานซ้ำ"),
+    "forward": ("forwarded to an agency", "ส่งต่อหน่วยงาน"),
+    "hold_spam": ("held as suspected spam", "พักไว้เพราะสงสัยว่าเป็นสแปม"),
+    "release": ("released from the spam hold", "ปล่อยจากการพักสแปม"),
+    "confirm_spam": ("confirmed spam", "ยืนยันว่าเป็นสแปม"),
+}
+SOURCES = {"audit_log": ("audit log", "บันทึกการตรวจสอบ"), "report_trail": ("report trail", "ประวัติรายงาน")}
+
+
 def now_local() -> dt.datetime:
     return dt.datetime.now(TZ).replace(tzinfo=None, microsecond=0)
 
@@ -68,5 +83,31 @@ def record(con, action: str, *, actor: str, role: str | None = None, client: str
 
 
 def label(action: str, lang: str = "en") -> str:
-    en, th = ACTIONS.get(action, (action, action))
+    """The action's label in `lang` (audit log and report-trail actions; an unknown code as itself)."""
+    en, th = ACTIONS.get(action) or REPORT_ACTIONS.get(action) or (action, action)
     return th if lang == "th" else en
+
+
+def all_actions() -> list[str]:
+    """Every action the trail can hold: the audit log's, then the report trail's."""
+    return list(ACTIONS) + [a for a in REPORT_ACTIONS if a not in ACTIONS]
+
+
+def events(con, *, date_from: dt.date | None = None, date_to: dt.date | None = None, actor: str | None = None,
+           action: str | None = None, limit: int | None = None, lang: str = "en") -> pd.DataFrame:
+    """The audit log and the report trail (audit_events) as one time-ordered table, oldest first.
+
+    Filters: days from/to (inclusive, Thailand local time), an exact actor, an action code (see
+    `all_actions`); `limit` keeps the latest `limit` entries (still oldest first). Columns: logged_at, source,
+    actor, role, client, action, action_label (in `lang`), object_type, object_id, detail (JSON text).
+    """
+    from .db import run_query
+
+    params = {"date_from": date_from, "date_to": date_to,
+              "actor": actor.strip() if actor and actor.strip() else None,
+              "action": action or None, "limit": int(limit) if limit else None}
+    df = run_query(con, "audit_trail", params).df()
+    for c in df.columns.drop("logged_at"):        # NULL is None in every text column (never NaN)
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    df.insert(df.columns.get_loc("action") + 1, "action_label", [label(a, lang) for a in df["action"]])
+    return df

@@ -5,6 +5,8 @@
 | NTSWATCH_DB               | data/ntswatch.duckdb    | the DuckDB file                          |
 | NTSWATCH_BOUNDARIES_DIR   | data/boundaries         | folder holding the five boundary files   |
 | NTSWATCH_DATA_DIR         | data                    | editable CSVs (MWCC sites, crossings)    |
+| NTSWATCH_RETAIN_CONTACT_DAYS    | 365 | days a decided report keeps contact details (`retention()`) |
+| NTSWATCH_RETAIN_QUARANTINE_DAYS | 90  | days a refused row stays in quarantine (`retention()`)      |
 """
 from __future__ import annotations
 
@@ -47,3 +49,46 @@ def settings() -> Settings:
         if os.environ.get("NTSWATCH_DATA_DIR")
         else _path(DEFAULT_DATA_DIR),
     )
+
+
+DEFAULT_RETAIN_CONTACT_DAYS = 365
+DEFAULT_RETAIN_QUARANTINE_DAYS = 90
+MAX_RETAIN_DAYS = 36_500
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long personal data is kept (ntswatch_geo/privacy.py `purge`).
+
+    contact_days (365): a report's contact_name/contact_phone are cleared this many days after it was received,
+    once it is decided (not new, verified or held as suspected spam): one year covers verification, the
+    agencies' follow-up and the year-on-year comparisons, none of which needs the informant's name later.
+    quarantine_days (90): a refused row (raw submission, often with contact details) is deleted after this
+    many days: a quarter is time enough for a district centre to correct and re-import it (the rejects CSV
+    is handed over at import time).
+    """
+
+    contact_days: int
+    quarantine_days: int
+
+
+def _days(name: str, default: int) -> int:
+    from .errors import InputError
+
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        days = int(raw.strip())
+    except ValueError:
+        days = None
+    if days is None or not 1 <= days <= MAX_RETAIN_DAYS:
+        raise InputError(f"{name}: {raw!r} is not allowed; allowed: a whole number of days from 1 to "
+                         f"{MAX_RETAIN_DAYS}, e.g. {default}")
+    return days
+
+
+def retention() -> Retention:
+    """The retention periods from the environment (InputError naming the variable when one is not valid)."""
+    return Retention(contact_days=_days("NTSWATCH_RETAIN_CONTACT_DAYS", DEFAULT_RETAIN_CONTACT_DAYS),
+                     quarantine_days=_days("NTSWATCH_RETAIN_QUARANTINE_DAYS", DEFAULT_RETAIN_QUARANTINE_DAYS))
