@@ -28,7 +28,10 @@ per user; keys that do not apply are left out (TOML has no null)::
     password_hash = "$2b$12$..."           # bcrypt; absent for accounts that only sign in through OIDC
     email = "officer@example.org"          # optional; how an OIDC identity finds its entry
     oidc_subject = "..."                   # optional; the identity provider's `sub`, matched before email
+    totp_secret = "..."                    # optional (`ntswatch users totp`): two-step sign-in
+    totp_last_step = 59123456              # the last accepted code's time step (a code works once)
     created_at = "2026-11-02T09:15:00+00:00"
+    changed_at = "2026-11-03T10:00:00+00:00"   # last password or two-step change
 
 Writes go to a temporary file in the same folder, then `os.replace`, so a reader never sees half a file;
 the file is chmod 600. Readers re-read the file on every call, so `ntswatch users add` takes effect in a
@@ -36,9 +39,14 @@ running app without a restart.
 
 Password sign-in (the embedded default)
 ---------------------------------------
-`LoginGuard.attempt` checks a username and password: after `MAX_FAILURES` (5) consecutive failures a username
-is locked for `LOCKOUT_S` (60) seconds; unknown usernames are counted and locked the same way and cost the
-same bcrypt time, so neither the answer nor its timing tells whether an account exists.
+`LoginGuard.attempt` checks a username and password (and, for accounts with two-step sign-in, then
+`attempt_code` the 6-digit code) against the lock-out counters in the database (ntswatch_geo/lockout.py:
+per username and client address, per client, per username), so neither a restart nor a second tab resets
+them. Unknown usernames are counted and locked the same way and cost the same bcrypt time, so neither the
+answer nor its timing tells whether an account exists. Every sign-in, failure and refusal is in the audit
+trail. A successful sign-in starts a server-side session (ntswatch_geo/sessions.py) named by a signed cookie.
+
+Passwords follow ntswatch_geo/passwords.py (at least 12 characters, zxcvbn score >= 3, not the username).
 
 Switching to OpenID Connect for a real deployment
 -------------------------------------------------
@@ -75,21 +83,20 @@ email of providers that verify addresses (or map by `oidc_subject`). Do not set 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
 import secrets
 import tempfile
 import threading
-import time
 import tomllib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 import bcrypt
 import tomli_w
 
+from . import lockout, passwords, totp
 from .config import PROJECT_ROOT
 from .errors import InputError
 from .scope import Scope
@@ -98,19 +105,18 @@ DEFAULT_USERS = "data/users.toml"
 USER_ROLES = ("analyst", "governor", "district_officer", "planner", "admin")
 USERNAME_RE = re.compile(r"[a-z0-9._-]{3,32}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MIN_PASSWORD = 10
-MAX_PASSWORD_BYTES = 72  # bcrypt's limit; bcrypt 5 refuses longer passwords instead of cutting them
+MIN_PASSWORD = passwords.MIN_LENGTH
+MAX_PASSWORD_BYTES = passwords.MAX_BYTES
 BCRYPT_ROUNDS = 12       # cost factor of new hashes (tests lower it)
-
-MAX_FAILURES = 5         # consecutive failed sign-ins for one username ...
-LOCKOUT_S = 60           # ... lock that username for this many seconds
-FAILURE_MEMORY_S = 900   # failures older than this (with no lock running) are forgotten
 
 MESSAGES = {
     "ok": "Signed in.",
     "invalid": "Wrong username or password.",
     "locked": "Too many failed sign-ins. Try again in {retry_after_s} s.",
+    "code_needed": "Enter the 6-digit code from your authenticator app.",
+    "code_invalid": "The code is not correct or was used already.",
 }
+_FILE_LOCK = threading.Lock()   # one writer of the users file at a time in this process
 
 
 def users_path() -> Path:
@@ -131,16 +137,25 @@ class User:
     password_hash: str | None = field(default=None, repr=False)
     email: str | None = None
     oidc_subject: str | None = None
+    totp_secret: str | None = field(default=None, repr=False)
+    totp_last_step: int | None = None
     created_at: str = ""
+    changed_at: str | None = None
 
     def scope(self) -> Scope:
         return Scope(role=self.role, province_code=self.province_code, district_code=self.district_code,
                      username=self.username)
 
+    @property
+    def two_step(self) -> bool:
+        return bool(self.totp_secret)
+
     def public_dict(self) -> dict[str, Any]:
-        """Everything but the password hash (for listings)."""
+        """Everything but the secrets (password hash, two-step secret and step), for listings."""
         d = asdict(self)
-        del d["password_hash"]
+        for k in ("password_hash", "totp_secret", "totp_last_step", "changed_at"):
+            del d[k]
+        d["two_step"] = self.two_step
         return d
 
 
@@ -170,12 +185,16 @@ def _normalise(username: str) -> str:
     return (username or "").strip().lower()
 
 
+def _stamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
 class UserStore:
     """The users file. Every call reads it afresh; writes are atomic and leave it mode 600."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else users_path()
-        self._write_lock = threading.Lock()
+        self._write_lock = _FILE_LOCK
 
     # -- reading -----------------------------------------------------------------------------------------
     def _load(self) -> list[User]:
@@ -290,16 +309,55 @@ class UserStore:
                     raise InputError("an account without a password needs --email (it signs in through OIDC)")
                 pw_hash = None
             else:
-                if len(password) < MIN_PASSWORD:
-                    raise InputError(f"password: use at least {MIN_PASSWORD} characters")
-                if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
-                    raise InputError(f"password: at most {MAX_PASSWORD_BYTES} bytes (bcrypt's limit)")
+                passwords.require(password, fields["username"], display_name or "")
                 pw_hash = hash_password(password)
             user = User(**fields, display_name=(display_name or "").strip() or fields["username"],
-                        password_hash=pw_hash,
-                        created_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat())
+                        password_hash=pw_hash, created_at=_stamp())
             self._save(self._load() + [user])
             return user
+
+    def _change(self, username: str, change: Callable[[User], User]) -> User:
+        with self._write_lock:
+            users = self._load()
+            key = _normalise(username)
+            if not any(u.username == key for u in users):
+                names = ", ".join(sorted(u.username for u in users)) or "none"
+                raise InputError(f"no user {username!r} in {self.path} (users: {names})")
+            out = None
+            changed = []
+            for u in users:
+                if u.username == key:
+                    u = out = change(u)
+                changed.append(u)
+            self._save(changed)
+            return out
+
+    def set_password(self, username: str, password: str) -> User:
+        """Give a user a new password (checked against the policy)."""
+        def change(u: User) -> User:
+            passwords.require(password, u.username, u.display_name)
+            return replace(u, password_hash=hash_password(password), changed_at=_stamp())
+        return self._change(username, change)
+
+    def enable_totp(self, username: str) -> tuple[User, str]:
+        """Give a user a new two-step secret (replacing any earlier one); returns the user and the secret."""
+        secret = totp.new_secret()
+        user = self._change(username, lambda u: replace(u, totp_secret=secret, totp_last_step=None,
+                                                         changed_at=_stamp()))
+        return user, secret
+
+    def use_totp_step(self, username: str, step: int) -> bool:
+        """Record an accepted code's time step; False (nothing written) when that step or a later one was
+        used already (the same code twice, e.g. from two tabs at once)."""
+        used = []
+
+        def change(u: User) -> User:
+            if u.totp_last_step is not None and step <= u.totp_last_step:
+                used.append(True)
+                return u
+            return replace(u, totp_last_step=step)
+        self._change(username, change)
+        return not used
 
     def remove(self, username: str) -> None:
         with self._write_lock:
@@ -317,21 +375,12 @@ class UserStore:
 class LoginResult:
     ok: bool
     user: User | None
-    message_key: str           # 'ok' | 'invalid' | 'locked' (keys of MESSAGES; never says which part was wrong)
+    message_key: str           # keys of MESSAGES; never says which of username or password was wrong
     retry_after_s: int = 0
 
     @property
     def message(self) -> str:
         return MESSAGES[self.message_key].format(retry_after_s=self.retry_after_s)
-
-
-@dataclass
-class _Entry:
-    failures: int = 0
-    last_failure: float = 0.0
-    locked_until: float = 0.0
-    busy: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _dummy_hashes: dict[int, bytes] = {}
@@ -361,62 +410,103 @@ def check_password(user: User | None, password: str) -> bool:
     return ok and not too_long
 
 
-class LoginGuard:
-    """Password sign-in with lockout, in memory, shared by all sessions of one server process (thread-safe).
+def _local_now() -> dt.datetime:
+    from .audit import now_local
 
-    After `MAX_FAILURES` (5) consecutive failures for a username, that username is locked for `LOCKOUT_S`
-    (60) seconds: every attempt in that time, even with the right password, gets 'locked' and the seconds
-    left. The attempt that makes the fifth failure already answers 'locked'. When the lock runs out the count
-    starts again at zero; a success resets it; failures are forgotten after `FAILURE_MEMORY_S` without a new
-    one. Usernames that do not exist are counted and locked the same way. Attempts for one username are
-    checked one at a time; different usernames are checked in parallel. A restart forgets all counts.
+    return now_local()
+
+
+class LoginGuard:
+    """Password (and two-step code) sign-in against the lock-out counters in the database (thread-safe).
+
+    `con` is a DuckDB connection (a cursor is taken per attempt) or a function returning one. The counters
+    are ntswatch_geo/lockout.py's: 5 failures in a row for (username, client) lock that pair for 60 s and
+    longer each time; 20 failures from one client lock the client; beyond 50 failures an hour for one username
+    each failure locks that name for 30 s. The attempt that reaches a limit already answers 'locked'. A locked
+    attempt is refused without a password check, even with the right password, and says how many seconds
+    are left. Attempts for one username are checked one at a time in this process, so parallel guesses cannot
+    overshoot the limit; different usernames are checked in parallel. A new guard on the same database (a
+    restart) sees the same counters. Every outcome is written to the audit trail (sign_in_failed with the
+    username as typed, sign_in_locked); the caller records the sign_in itself when it starts the session.
     """
 
-    PRUNE_ABOVE = 1024  # entries kept before stale ones are dropped
+    PRUNE_ABOVE = 1024  # per-username locks kept before idle ones are dropped
 
-    def __init__(self, max_failures: int = MAX_FAILURES, lockout_s: float = LOCKOUT_S,
-                 clock: Callable[[], float] = time.monotonic):
-        self.max_failures = max_failures
-        self.lockout_s = lockout_s
+    def __init__(self, con, clock: Callable[[], dt.datetime] = _local_now, limits: lockout.Limits | None = None):
+        self._cursor = con if callable(con) else con.cursor
         self._clock = clock
+        self.limits = limits or lockout.Limits()
         self._lock = threading.Lock()
-        self._entries: dict[str, _Entry] = {}
+        self._names: dict[str, list] = {}   # username -> [lock, users]
         _dummy_hash()  # made now, so the first unknown username does not take longer than the others
 
-    def attempt(self, store: UserStore, username: str, password: str, now: float | None = None) -> LoginResult:
-        """Check one sign-in. `now` (seconds on the guard's clock, default time.monotonic()) is for tests."""
-        now = self._clock() if now is None else now
-        key = _normalise(username)
-        with self._lock:
-            if len(self._entries) > self.PRUNE_ABOVE:
-                self._prune(now)
-            entry = self._entries.setdefault(key, _Entry())
-            entry.busy += 1
-        try:
-            with entry.lock:
-                if entry.locked_until > now:
-                    return LoginResult(False, None, "locked", math.ceil(entry.locked_until - now))
-                if entry.locked_until or now - entry.last_failure > FAILURE_MEMORY_S:
-                    entry.failures, entry.locked_until = 0, 0.0
-                user = store.get(key) if USERNAME_RE.fullmatch(key) else None
-                if check_password(user, password):
-                    entry.failures, entry.locked_until = 0, 0.0
-                    return LoginResult(True, user, "ok")
-                entry.failures += 1
-                entry.last_failure = now
-                if entry.failures >= self.max_failures:
-                    entry.locked_until = now + self.lockout_s
-                    return LoginResult(False, None, "locked", math.ceil(self.lockout_s))
-                return LoginResult(False, None, "invalid")
-        finally:
-            with self._lock:
-                entry.busy -= 1
+    def _serial(self, key: str):
+        guard = self
 
-    def _prune(self, now: float) -> None:
-        for key in [k for k, e in self._entries.items()
-                    if e.busy == 0 and e.locked_until <= now
-                    and (e.failures == 0 or now - e.last_failure > FAILURE_MEMORY_S)]:
-            del self._entries[key]
+        class _Held:
+            def __enter__(self):
+                with guard._lock:
+                    if len(guard._names) > guard.PRUNE_ABOVE:
+                        for k in [k for k, v in guard._names.items() if v[1] == 0]:
+                            del guard._names[k]
+                    self.entry = guard._names.setdefault(key, [threading.Lock(), 0])
+                    self.entry[1] += 1
+                self.entry[0].acquire()
+
+            def __exit__(self, *exc):
+                self.entry[0].release()
+                with guard._lock:
+                    self.entry[1] -= 1
+        return _Held()
+
+    def attempt(self, store: UserStore, username: str, password: str, client: str | None = None,
+                now: dt.datetime | None = None) -> LoginResult:
+        """Check a username and password from `client` (its address). For an account with two-step sign-in
+        a right password answers 'code_needed' (then call `attempt_code`)."""
+        return self._attempt(store, username, client, now, lambda user: check_password(user, password), "password")
+
+    def attempt_code(self, store: UserStore, username: str, code: str, client: str | None = None,
+                     now: dt.datetime | None = None, totp_now: float | None = None) -> LoginResult:
+        """The second step, only after `attempt` answered 'code_needed' for this username in this browser
+        session: the code of the account's authenticator, accepted once. A wrong code counts as a failure."""
+        def ok(user: User | None) -> bool:
+            if user is None or not user.totp_secret:
+                return False
+            step = totp.accepted_step(user.totp_secret, code, user.totp_last_step, totp_now)
+            return step is not None and store.use_totp_step(user.username, step)
+        return self._attempt(store, username, client, now, ok, "code", second_step=True)
+
+    def _attempt(self, store, username, client, now, verify, what, second_step=False) -> LoginResult:
+        from . import audit
+        from .db import transaction
+
+        now = self._clock() if now is None else now
+        key = _normalise(username)[:64]
+        client = (client or "unknown")[:64]
+        typed = (username or "").strip()[:64] or "(empty)"
+        con = self._cursor()
+        with self._serial(key):
+            wait = lockout.locked_for(con, key, client, now)
+            if wait:
+                audit.record(con, "sign_in_locked", actor=typed, client=client, object_type="user",
+                             object_id=key, detail={"retry_after_s": wait, "step": what}, at=now)
+                return LoginResult(False, None, "locked", wait)
+            user = store.get(key) if USERNAME_RE.fullmatch(key) else None
+            if verify(user):
+                if user.totp_secret and not second_step:
+                    return LoginResult(False, None, "code_needed")
+                transaction(con, lambda: lockout.record_success(con, key, client, now), attempts=5)
+                return LoginResult(True, user, "ok")
+
+            def fail():
+                wait = lockout.record_failure(con, key, client, now, self.limits)
+                audit.record(con, "sign_in_failed", actor=typed, client=client, object_type="user",
+                             object_id=key, detail={"step": what, **({"locked_s": wait} if wait else {})}, at=now)
+                return wait
+            wait = transaction(con, fail, attempts=5)
+            if wait:
+                return LoginResult(False, None, "locked", wait)
+            return LoginResult(False, None, "code_invalid" if second_step else "invalid")
 
 
 # -- demo accounts and OIDC mapping ----------------------------------------------------------------------
@@ -431,6 +521,14 @@ DEMO_USERS = (
 )
 
 
+def demo_password(username: str = "", display_name: str = "") -> str:
+    """A random password (16 URL-safe characters, 96 bits) that meets the policy."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        if passwords.check(password, username, display_name).ok:
+            return password
+
+
 def create_demo_users(store: UserStore, con=None) -> list[tuple[str, str | None, str, str]]:
     """Create the demo accounts that do not exist yet, each with a random password.
 
@@ -442,7 +540,7 @@ def create_demo_users(store: UserStore, con=None) -> list[tuple[str, str | None,
         user = store.get(username)
         password = None
         if user is None:
-            password = secrets.token_urlsafe(9)
+            password = demo_password(username, name)
             user = store.add(username, password, role, display_name=name, province_code=province,
                              district_code=district, con=con)
         out.append((username, password, user.role, scope_description(user, con)))

@@ -1,6 +1,10 @@
-"""Sign-in and roles: the users file, bcrypt, lockout, validation, demo accounts, OIDC mapping, `ntswatch users`."""
+"""Sign-in and roles: the users file, bcrypt, lockout, validation, demo accounts, OIDC mapping, `ntswatch users`.
+
+(Sessions, the lock-out's persistence and per-client rules, the password policy and two-step codes are in
+tests/test_sessions.py.)"""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import stat
 import threading
@@ -16,6 +20,11 @@ from ntswatch_geo.scope import Scope
 
 runner = CliRunner()
 PW = "correct horse battery"
+T0 = dt.datetime(2026, 11, 2, 9, 0, 0)
+
+
+def at(seconds: float) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +44,20 @@ def users_file(tmp_path, monkeypatch):
 @pytest.fixture
 def store(users_file):
     return UserStore()
+
+
+@pytest.fixture
+def con(tmp_path):
+    from ntswatch_geo.db import connect
+
+    c = connect(tmp_path / "auth.duckdb")
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def guard(con):
+    return LoginGuard(con)
 
 
 def invoke(*args, input=None):
@@ -112,8 +135,9 @@ def test_a_hand_edited_governor_without_province_is_refused_not_given_the_whole_
     (dict(role="district_officer", district_code="2706", province_code="23"),
      "district 2706 is in province 27, not 23"),
     (dict(role="analyst", province_code="27"), "only for governor and district_officer"),
-    (dict(password="short-pw1"), "password: use at least 10 characters"),
-    (dict(password="ก" * 30), "at most 72 bytes"),
+    (dict(password="short-pw1"), "password: It is shorter than 12 characters."),
+    (dict(password="ก" * 30), "It is longer than 72 bytes"),
+    (dict(password="aaaaaaaaaaaa"), "It is too easy to guess"),
     (dict(password=None), "an account without a password needs --email"),
     (dict(email="not-an-email"), "email 'not-an-email' is not an email address"),
 ])
@@ -149,13 +173,12 @@ def test_codes_are_checked_against_the_database_when_given(store, geo_db):
 
 # -- sign-in and scopes ----------------------------------------------------------------------------------
 
-def test_right_password_signs_in_with_the_scope_of_each_role(store):
+def test_right_password_signs_in_with_the_scope_of_each_role(store, guard):
     store.add("ana", PW, "analyst")
     store.add("gov", PW, "governor", province_code="27")
     store.add("off", PW, "district_officer", district_code="2706")
     store.add("plan", PW, "planner")
     store.add("root", PW, "admin")
-    guard = LoginGuard()
     expected = {
         "ana": Scope("analyst", username="ana"),
         "gov": Scope("governor", province_code="27", username="gov"),
@@ -164,84 +187,77 @@ def test_right_password_signs_in_with_the_scope_of_each_role(store):
         "root": Scope("admin", username="root"),
     }
     for name, scope in expected.items():
-        res = guard.attempt(store, name, PW, now=0)
+        res = guard.attempt(store, name, PW, now=at(0))
         assert res.ok and res.message_key == "ok" and res.user.scope() == scope
 
 
-def test_username_is_matched_case_insensitively_and_trimmed(store):
+def test_username_is_matched_case_insensitively_and_trimmed(store, guard):
     store.add("somchai", PW, "analyst")
-    assert LoginGuard().attempt(store, "  SomChai ", PW, now=0).ok
+    assert guard.attempt(store, "  SomChai ", PW, now=at(0)).ok
 
 
-def test_wrong_password_and_unknown_user_give_the_same_invalid_answer(store):
+def test_wrong_password_and_unknown_user_give_the_same_invalid_answer(store, guard):
     store.add("somchai", PW, "analyst")
-    guard = LoginGuard()
-    wrong = guard.attempt(store, "somchai", "wrong password!", now=0)
-    unknown = guard.attempt(store, "nobody", PW, now=0)
+    wrong = guard.attempt(store, "somchai", "wrong password!", now=at(0))
+    unknown = guard.attempt(store, "nobody", PW, now=at(0))
     assert wrong == unknown == auth.LoginResult(False, None, "invalid", 0)
     assert wrong.message == "Wrong username or password."
 
 
-def test_unknown_user_still_costs_a_bcrypt_check(store, monkeypatch):
+def test_unknown_user_still_costs_a_bcrypt_check(store, monkeypatch, guard):
     calls = []
     real = auth.bcrypt.checkpw
     monkeypatch.setattr(auth.bcrypt, "checkpw", lambda pw, h: calls.append(h) or real(pw, h))
-    LoginGuard().attempt(store, "nobody", PW, now=0)
-    LoginGuard().attempt(store, "Not A Valid Name!", PW, now=0)
+    guard.attempt(store, "nobody", PW, now=at(0))
+    guard.attempt(store, "Not A Valid Name!", PW, now=at(0))
     assert len(calls) == 2 and all(h.startswith(b"$2b$04$") for h in calls)
 
 
-def test_five_failures_lock_the_username_for_60_seconds_even_against_the_right_password(store):
+def test_five_failures_lock_the_username_and_client_for_60_seconds_even_against_the_right_password(store, guard):
     store.add("somchai", PW, "analyst")
-    guard = LoginGuard()
-    keys = [guard.attempt(store, "somchai", "wrong password!", now=100 + i).message_key for i in range(5)]
+    keys = [guard.attempt(store, "somchai", "wrong password!", now=at(100 + i)).message_key for i in range(5)]
     assert keys == ["invalid"] * 4 + ["locked"]
-    res = guard.attempt(store, "somchai", PW, now=110)
+    res = guard.attempt(store, "somchai", PW, now=at(110))
     assert (res.ok, res.message_key, res.retry_after_s) == (False, "locked", 54)
     assert res.message == "Too many failed sign-ins. Try again in 54 s."
-    assert guard.attempt(store, "somchai", PW, now=163.5).message_key == "locked"
-    assert guard.attempt(store, "somchai", PW, now=164).ok
+    assert guard.attempt(store, "somchai", PW, now=at(163.5)).message_key == "locked"
+    assert guard.attempt(store, "somchai", PW, now=at(164)).ok
 
 
-def test_after_the_lock_runs_out_the_count_starts_again(store):
+def test_after_the_lock_runs_out_the_count_starts_again(store, guard):
     store.add("somchai", PW, "analyst")
-    guard = LoginGuard()
     for i in range(5):
-        guard.attempt(store, "somchai", "wrong password!", now=0)
-    assert guard.attempt(store, "somchai", "wrong password!", now=61).message_key == "invalid"
+        guard.attempt(store, "somchai", "wrong password!", now=at(0))
+    assert guard.attempt(store, "somchai", "wrong password!", now=at(61)).message_key == "invalid"
 
 
-def test_unknown_usernames_are_locked_the_same_way(store):
-    guard = LoginGuard()
-    keys = [guard.attempt(store, "nobody", "whatever12", now=0).message_key for _ in range(6)]
+def test_unknown_usernames_are_locked_the_same_way(store, guard):
+    keys = [guard.attempt(store, "nobody", "whatever12", now=at(0)).message_key for _ in range(6)]
     assert keys == ["invalid"] * 4 + ["locked", "locked"]
 
 
-def test_a_success_resets_the_failure_count(store):
+def test_a_success_resets_the_failure_count(store, guard):
     store.add("somchai", PW, "analyst")
-    guard = LoginGuard()
     for _ in range(4):
-        guard.attempt(store, "somchai", "wrong password!", now=0)
-    assert guard.attempt(store, "somchai", PW, now=1).ok
-    keys = [guard.attempt(store, "somchai", "wrong password!", now=2).message_key for _ in range(4)]
+        guard.attempt(store, "somchai", "wrong password!", now=at(0))
+    assert guard.attempt(store, "somchai", PW, now=at(1)).ok
+    keys = [guard.attempt(store, "somchai", "wrong password!", now=at(2)).message_key for _ in range(4)]
     assert keys == ["invalid"] * 4
 
 
-def test_lockout_is_per_username(store):
+def test_lockout_is_per_username(store, guard):
     store.add("somchai", PW, "analyst")
     store.add("malee", PW, "analyst")
-    guard = LoginGuard()
     for _ in range(5):
-        guard.attempt(store, "somchai", "wrong password!", now=0)
-    assert guard.attempt(store, "malee", PW, now=1).ok
+        guard.attempt(store, "somchai", "wrong password!", now=at(0))
+    assert guard.attempt(store, "malee", PW, now=at(1)).ok
 
 
-def test_concurrent_wrong_attempts_never_exceed_the_limit_before_locking(store):
+def test_concurrent_wrong_attempts_never_exceed_the_limit_before_locking(store, guard):
     store.add("somchai", PW, "analyst")
-    guard = LoginGuard()
     results = []
     threads = [threading.Thread(target=lambda: results.append(
-        guard.attempt(store, "somchai", "wrong password!", now=0).message_key)) for _ in range(12)]
+        guard.attempt(store, "somchai", "wrong password!", now=at(0)).message_key)) for _ in range(12)]
     for t in threads:
         t.start()
     for t in threads:
@@ -249,33 +265,32 @@ def test_concurrent_wrong_attempts_never_exceed_the_limit_before_locking(store):
     assert sorted(results) == ["invalid"] * 4 + ["locked"] * 8
 
 
-def test_an_over_long_password_is_refused_not_an_error(store):
+def test_an_over_long_password_is_refused_not_an_error(store, guard):
     store.add("somchai", PW, "analyst")
-    assert LoginGuard().attempt(store, "somchai", PW + "x" * 100, now=0).message_key == "invalid"
+    assert guard.attempt(store, "somchai", PW + "x" * 100, now=at(0)).message_key == "invalid"
 
 
-def test_an_oidc_only_account_cannot_sign_in_with_a_password(store):
+def test_an_oidc_only_account_cannot_sign_in_with_a_password(store, guard):
     store.add("oidc.user", None, "analyst", email="o@example.org")
-    assert LoginGuard().attempt(store, "oidc.user", "", now=0).message_key == "invalid"
+    assert guard.attempt(store, "oidc.user", "", now=at(0)).message_key == "invalid"
 
 
 # -- demo accounts, autologin, OIDC ----------------------------------------------------------------------
 
-def test_demo_users_are_created_once_and_keep_their_passwords(store):
+def test_demo_users_are_created_once_and_keep_their_passwords(store, guard):
     first = auth.create_demo_users(store)
     assert [(u, r) for u, _, r, _ in first] == [
         ("demo-analyst", "analyst"), ("demo-governor", "governor"), ("demo-officer", "district_officer"),
         ("demo-planner", "planner"), ("demo-admin", "admin")]
-    guard = LoginGuard()
     for username, password, _, _ in first:
-        assert len(password) >= auth.MIN_PASSWORD and guard.attempt(store, username, password, now=0).ok
+        assert len(password) >= auth.MIN_PASSWORD and guard.attempt(store, username, password, now=at(0)).ok
     assert store.get("demo-governor").scope() == Scope("governor", "27", None, "demo-governor")
     assert store.get("demo-officer").scope() == Scope("district_officer", "27", "2706", "demo-officer")
     second = auth.create_demo_users(store)
     assert [p for _, p, _, _ in second] == [None] * 5
     assert [d for *_, d in second] == [d for *_, d in first]
     for username, password, _, _ in first:
-        assert guard.attempt(store, username, password, now=0).ok
+        assert guard.attempt(store, username, password, now=at(0)).ok
 
 
 def test_demo_autologin_returns_the_named_user_only_when_set_and_existing(store, monkeypatch):
@@ -316,16 +331,16 @@ def test_oidc_identity_maps_to_a_role_by_email_or_subject(store, users_file):
 
 # -- CLI -------------------------------------------------------------------------------------------------
 
-def test_cli_add_list_remove_round_trip_with_password_stdin(store, users_file):
+def test_cli_add_list_remove_round_trip_with_password_stdin(store, users_file, guard):
     res = invoke("users", "add", "gov27", "--role", "governor", "--province", "27", "--name", "ผู้ว่าฯ สระแก้ว",
                  "--email", "gov27@example.org", "--password-stdin", input=PW + "\n")
     assert res.exit_code == 0, res.output
     assert "added gov27 (governor, province 27)" in res.output
-    assert LoginGuard().attempt(store, "gov27", PW, now=0).ok
+    assert guard.attempt(store, "gov27", PW, now=at(0)).ok
     listed = json.loads(invoke("users", "list", "--json").stdout)
     assert listed == [{"username": "gov27", "role": "governor", "display_name": "ผู้ว่าฯ สระแก้ว",
                        "province_code": "27", "district_code": None, "email": "gov27@example.org",
-                       "oidc_subject": None, "created_at": listed[0]["created_at"]}]
+                       "oidc_subject": None, "created_at": listed[0]["created_at"], "two_step": False}]
     table = invoke("users", "list").output
     assert "gov27" in table and "$2b$" not in table and "password" not in table
     res = invoke("users", "remove", "gov27")
@@ -352,7 +367,8 @@ def test_cli_add_checks_the_fields_before_asking_for_the_password(store):
 @pytest.mark.parametrize("args, stdin, message", [
     (["BadName", "--role", "analyst"], PW, "username 'BadName'"),
     (["ok-name", "--role", "boss"], PW, "role 'boss' is unknown"),
-    (["ok-name", "--role", "analyst"], "short", "at least 10 characters"),
+    (["ok-name", "--role", "analyst"], "short", "It is shorter than 12 characters."),
+    (["ok-name", "--role", "analyst"], "aaaaaaaaaa", "It is too easy to guess"),
 ])
 def test_cli_add_with_bad_input_prints_one_line_and_exits_2(store, args, stdin, message):
     res = invoke("users", "add", *args, "--password-stdin", input=stdin + "\n")
@@ -381,15 +397,14 @@ def test_cli_add_without_password_needs_an_email(store):
     assert res.exit_code == 0 and store.get("oidc.person").password_hash is None
 
 
-def test_cli_demo_prints_passwords_once_and_keeps_them(store, users_file):
+def test_cli_demo_prints_passwords_once_and_keeps_them(store, users_file, guard):
     res = invoke("users", "demo")
     assert res.exit_code == 0, res.output
     assert "shown once" in res.output
-    guard = LoginGuard()
     for username in ("demo-analyst", "demo-governor", "demo-officer", "demo-planner", "demo-admin"):
         line = next(l for l in res.output.splitlines() if username in l)
         password = line.split("│")[2].strip()
-        assert guard.attempt(store, username, password, now=0).ok, line
+        assert guard.attempt(store, username, password, now=at(0)).ok, line
     before = users_file.read_bytes()
     again = invoke("users", "demo")
     assert again.exit_code == 0 and "(kept)" in again.output and "shown once" not in again.output

@@ -155,8 +155,12 @@ def notices(lang: str) -> None:
 def user_box(user, lang: str) -> None:
     sb = st.sidebar
     sb.divider()
-    sb.caption(t("user.signed_in_as", lang, name=user.display_name or user.username,
+    sb.caption(t("user.signed_in_as", lang, name=plain(user.display_name or user.username),
                  role=t(f"role.{user.role}", lang)))
     if sb.button(t("user.sign_out", lang), width="stretch"):
         sign_out()
+        st.rerun()
+    if sb.button(t("user.sign_out_everywhere", lang), width="stretch", type="tertiary",
+                 help=t("user.sign_out_everywhere_help", lang)):
+        sign_out(everywhere=True)
         st.rerun()
