@@ -4,9 +4,12 @@ import streamlit as st
 from ntswatch_geo.files import private_files
 from ntswatch_geo.i18n import t
 from ntswatch_geo.ui import data, sidebar, widgets
-from ntswatch_geo.ui.session import Context, current_user, language
+from ntswatch_geo.ui.session import Context, cookie_element, current_user, daily_retention, language
 
 FILTERED_PAGES = {"", "overview", "hotspots", "trends", "sites", "data"}
+# every signed-in page's address; signed out, each shows the sign-in form (the link is kept: after signing in
+# the visitor is on that page with the link's values; no redirect target is ever read from the URL)
+SIGNED_IN_PAGES = ("overview", "hotspots", "trends", "briefing", "sites", "office", "queue", "data", "admin", "audit")
 
 st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
 private_files()   # the database's WAL and anything the dashboard writes: owner-only
@@ -20,6 +23,8 @@ report = st.Page("app_pages/report.py", title=t("nav.report", lang), icon=":mate
                  default=user is None)
 if user is None:
     pages = [report, st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon=":material/login:")]
+    pages += [st.Page("app_pages/login.py", title=t("nav.sign_in", lang), url_path=p, visibility="hidden")
+              for p in SIGNED_IN_PAGES]
 else:
     operate = [report]
     if user.role in ("district_officer", "admin"):
@@ -37,10 +42,19 @@ else:
         t("nav.operate", lang): operate,
     }
     if user.role == "admin":
-        pages[t("nav.admin", lang)] = [st.Page("app_pages/admin.py", title=t("nav.admin_page", lang), icon=":material/settings:")]
+        pages[t("nav.admin", lang)] = [st.Page("app_pages/admin.py", title=t("nav.admin_page", lang), icon=":material/settings:"),
+                                       st.Page("app_pages/audit.py", title=t("audit.nav", lang), icon=":material/policy:")]
+
+    # signed in at /login (just now, or a bookmark): the overview instead, with the link's values
+    pages[t("nav.explore", lang)].append(st.Page(
+        lambda: st.switch_page(pages[t("nav.explore", lang)][0], query_params=st.query_params.to_dict()),
+        title=t("nav.sign_in", lang), url_path="login", visibility="hidden"))
 
 nav = st.navigation(pages)
+st.session_state["login_target"] = nav.url_path
+cookie_element()   # the session cookie into the browser (or out of it after signing out)
 if user is not None:
+    daily_retention()
     con, version = data.con_and_version()
     if nav.url_path in FILTERED_PAGES:  # pages that show filtered reports share the sidebar filters
         f = sidebar.filters(con, user.scope(), lang, version)

@@ -1,18 +1,20 @@
 """Verification queue: a district officer's new reports, oldest first; verify, reject, mark duplicate, forward."""
+import pandas as pd
 import streamlit as st
 
+from ntswatch_geo import privacy
 from ntswatch_geo import verification as vq
 from ntswatch_geo.i18n import fmt_date, label, t
 from ntswatch_geo.taxonomy import AGENCIES
 from ntswatch_geo.text import plain
 from ntswatch_geo.ui import widgets
-from ntswatch_geo.ui.session import connection
+from ntswatch_geo.ui.session import client_address, connection
 
 ctx = st.session_state["ctx"]
 lang, scope = ctx.lang, ctx.user.scope()
 con = connection()
 st.title(t("queue.title", lang))
-show = st.segmented_control(t("queue.show", lang), ["new", "verified"], default="new", key="q_status",
+show = st.segmented_control(t("queue.show", lang), ["new", "verified", "suspected_spam"], default="new", key="q_status",
                             format_func=lambda s: label("status", s, lang)) or "new"
 df = vq.queue(con, scope, statuses=(show,))
 widgets.synthetic_banner(int(df["is_synthetic"].sum()), len(df), lang)
@@ -20,6 +22,9 @@ if df.empty:
     st.info(t("queue.empty", lang), icon=":material/inbox:")
     st.stop()
 st.caption(t("queue.count", lang, n=len(df)))
+held = show == "suspected_spam"
+if held:
+    st.info(t("queue.held_help", lang), icon=":material/block:")
 view = df.assign(district=df[f"district_{lang}"], category=df["category"].map(lambda k: label("category", k, lang)),
                  received=df["received_at"].dt.strftime("%Y-%m-%d %H:%M"))
 st.dataframe(view[["ref_no", "received", "category", "district", "place_text", "description"]], hide_index=True,
@@ -35,28 +40,66 @@ with left:
     st.markdown(f"**{label('category', r['category'], lang)}** · {fmt_date(r['occurred_date'], lang)} · "
                 f"{plain(r[f'district_{lang}'])} · {label('channel', r['channel'], lang)}")
     st.text(r["description"] or "")
-    if scope.sees_contacts and r.get("contact_consent") is True:
+    if held and isinstance(r.get("spam_reason"), str):
+        st.caption(t("queue.held_reason", lang, reason=t(f"queue.spam_{r['spam_reason']}", lang)))
+    consent = r.get("contact_consent")   # a nullable boolean: numpy True, False or <NA>
+    if scope.sees_contacts and pd.notna(consent) and bool(consent) and any(
+            isinstance(r[c], str) and r[c] for c in privacy.CONTACT_FIELDS):
         st.caption(t("queue.contact", lang, name=plain(r["contact_name"] or "–"), phone=plain(r["contact_phone"] or "–")))
+        seen = st.session_state.setdefault("q_contacts_seen", set())
+        if int(r["id"]) not in seen:    # one view_contact entry per report and session
+            privacy.record_contact_view(con, scope, [int(r["id"])], client=client_address())
+            seen.add(int(r["id"]))
+    red = privacy.redaction(con, int(r["id"]))
+    if red:
+        st.caption(t("privacy.redacted_note", lang, date=fmt_date(red["at"], lang), who=plain(red["by"]),
+                     fields=", ".join(t(f"privacy.field_{f}", lang) for f in red["fields"]),
+                     reason=plain(red["reason"])))
     st.markdown(f"**{t('queue.history', lang)}**")
     hist = vq.history(con, int(r["id"]))
     st.dataframe(hist, hide_index=True, width="stretch", column_config={
         c: t(f"queue.col_{c}", lang) for c in hist.columns})
 with right:
     version = int(r["version"])
-    note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
-    agency = st.selectbox(t("queue.agency", lang), list(AGENCIES), key=f"q_agency_{ref}",
-                          format_func=lambda a: AGENCIES[a][0 if lang == "th" else 1])
-    dup = st.text_input(t("queue.duplicate_of", lang), key=f"q_dup_{ref}")
-    b = st.columns(2)
     action = None
-    if r["status"] == "new" and b[0].button(t("queue.verify", lang), type="primary", width="stretch"):
-        action = ("verify", {})
-    if b[1].button(t("queue.forward", lang), width="stretch"):
-        action = ("forward", {"agency": agency})
-    if b[0].button(t("queue.reject", lang), width="stretch"):
-        action = ("reject", {})
-    if b[1].button(t("queue.mark_duplicate", lang), width="stretch"):
-        action = ("duplicate", {"duplicate_of": dup})
+    if held:                 # a held public submission: genuine (release) or spam, nothing else
+        note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
+        h = st.columns(2)
+        if h[0].button(t("queue.release", lang), type="primary", width="stretch"):
+            action = ("release", {})
+        if h[1].button(t("queue.confirm_spam", lang), width="stretch"):
+            action = ("confirm_spam", {})
+    else:
+        note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
+        agency = st.selectbox(t("queue.agency", lang), list(AGENCIES), key=f"q_agency_{ref}",
+                              format_func=lambda a: AGENCIES[a][0 if lang == "th" else 1])
+        dup = st.text_input(t("queue.duplicate_of", lang), key=f"q_dup_{ref}")
+        b = st.columns(2)
+        if r["status"] == "new" and b[0].button(t("queue.verify", lang), type="primary", width="stretch"):
+            action = ("verify", {})
+        if b[1].button(t("queue.forward", lang), width="stretch"):
+            action = ("forward", {"agency": agency})
+        if b[0].button(t("queue.reject", lang), width="stretch"):
+            action = ("reject", {})
+        if b[1].button(t("queue.mark_duplicate", lang), width="stretch"):
+            action = ("duplicate", {"duplicate_of": dup})
+        if privacy.can_redact(scope):
+            with st.expander(t("privacy.redact_title", lang), icon=":material/person_remove:"):
+                st.caption(t("privacy.redact_help", lang))
+                fields = st.multiselect(t("privacy.fields", lang), list(privacy.REDACTABLE),
+                                        default=list(privacy.DEFAULT_FIELDS), key=f"q_red_fields_{ref}",
+                                        format_func=lambda f: t(f"privacy.field_{f}", lang))
+                reason = st.text_input(t("privacy.reason", lang), key=f"q_red_reason_{ref}",
+                                       max_chars=privacy.REASON_LIMIT)
+                if st.button(t("privacy.redact", lang), key="q_redact", width="stretch"):
+                    red_res = privacy.redact(con, int(r["id"]), version=version, reason=reason, scope=scope,
+                                             fields=tuple(fields), client=client_address())
+                    if red_res.ok:
+                        names = ", ".join(t(f"privacy.field_{f}", lang) for f in red_res.fields)
+                        st.session_state["q_msg"] = ("ok", t("privacy.done", lang, ref=ref, fields=names))
+                    else:
+                        st.session_state["q_msg"] = ("error", t(f"privacy.err_{red_res.code}", lang))
+                    st.rerun()
     if action:
         res = vq.act(con, scope, int(r["id"]), action[0], version, note=note, **action[1])
         if res.ok:

@@ -210,23 +210,33 @@ users_app = typer.Typer(help="Accounts and roles in the users file ($NTSWATCH_US
 app.add_typer(users_app, name="users")
 
 
-def _geo_con(db: Optional[Path]):
-    """A read-only connection for checking province/district codes, or None when there is no usable database."""
+def _users_db(db: Optional[Path]):
+    """The project database, opened for writing: every user change is recorded in its audit trail.
+
+    When the dashboard (or another command) holds the file, the change is refused with one line (exit 2) and
+    nothing is changed, so no user change goes unrecorded; stop the dashboard, change, start it again.
+    Returns (connection, whether it holds the geography for checking province and district codes).
+    """
     from .db import connect, table_exists
 
-    target = _db_path(db)
-    if not target.exists():
-        return None
-    try:
-        con = connect(target, read_only=True)
-    except Exception as exc:  # e.g. the running app holds the file open for writing
-        console.print(f"[yellow]warning:[/] {target}: cannot open ({str(exc).splitlines()[0]}); "
-                      "province and district codes are checked for their form only", highlight=False)
-        return None
-    if not table_exists(con, "districts"):
-        con.close()
-        return None
-    return con
+    con = connect(_db_path(db))
+    has_geo = table_exists(con, "districts") and con.execute("SELECT count(*) FROM districts").fetchone()[0] > 0
+    return con, has_geo
+
+
+def _record_user_change(con, action: str, username: str, **detail) -> None:
+    from .audit import cli_actor, record
+
+    record(con, action, actor=cli_actor(), object_type="user", object_id=username,
+           detail={k: v for k, v in detail.items() if v is not None} or None)
+
+
+def _read_password(password_stdin: bool) -> str:
+    import sys
+
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @users_app.command("add")
@@ -243,23 +253,23 @@ def users_add(
                                      help="No password: the account signs in through OIDC only (needs --email)."),
     db: Optional[Path] = DbOption,
 ) -> None:
-    """Add a user. The password (at least 10 characters) is asked twice unless --password-stdin."""
-    import sys
-
+    """Add a user. The password (at least 12 characters, hard to guess: zxcvbn strength 3 of 4, not the
+    username) is asked twice unless --password-stdin. Recorded in the audit trail (user_add)."""
     from .auth import UserStore
+    from .passwords import require
 
     store = UserStore()
-    con = _geo_con(db)
+    con = None
     try:
-        store.validate(username, role, province, district, email, con)
-        if no_password:
-            password = None
-        elif password_stdin:
-            password = sys.stdin.readline().rstrip("\r\n")
-        else:
-            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        con, has_geo = _users_db(db)
+        store.validate(username, role, province, district, email, con if has_geo else None)
+        password = None if no_password else _read_password(password_stdin)
+        if password is not None:
+            require(password, username.strip(), name or "")
         user = store.add(username, password, role, display_name=name, province_code=province,
-                         district_code=district, email=email, con=con)
+                         district_code=district, email=email, con=con if has_geo else None)
+        _record_user_change(con, "user_add", user.username, role=user.role, province=user.province_code,
+                            district=user.district_code, password=user.password_hash is not None)
     except InputError as exc:
         _fail(exc)
     finally:
@@ -272,7 +282,8 @@ def users_add(
 
 @users_app.command("list")
 def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table.")) -> None:
-    """List the users: username, name, role, province, district, email, created (never the password hash)."""
+    """List the users: username, name, role, province, district, email, two-step sign-in, created (never a
+    password hash or two-step secret)."""
     from rich.markup import escape
 
     from .auth import UserStore
@@ -292,25 +303,99 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON in
     from rich import box
 
     t = Table(title=str(store.path), box=box.SIMPLE_HEAD)
-    for col in ("username", "name", "role", "prov", "dist", "email", "created"):
+    for col in ("username", "name", "role", "prov", "dist", "email", "2-step", "created"):
         t.add_column(col, no_wrap=col not in ("name", "email"))
     for u in users:
         t.add_row(*(escape(v or "") for v in (u.username, u.display_name, u.role, u.province_code,
-                                               u.district_code, u.email, u.created_at[:10])))
+                                               u.district_code, u.email, "on" if u.two_step else "",
+                                               u.created_at[:10])))
     console.print(t)
 
 
 @users_app.command("remove")
-def users_remove(username: str = typer.Argument(..., help="The user to remove.")) -> None:
-    """Remove a user from the users file."""
+def users_remove(username: str = typer.Argument(..., help="The user to remove."),
+                 db: Optional[Path] = DbOption) -> None:
+    """Remove a user from the users file; their sessions end at once. Recorded in the audit trail."""
     from .auth import UserStore
+    from .sessions import revoke_all
 
     store = UserStore()
+    con = None
     try:
+        con, _ = _users_db(db)
+        user = store.get(username)
         store.remove(username)
+        ended = revoke_all(con, user.username, "user_removed")
+        _record_user_change(con, "user_remove", user.username, role=user.role, sessions_ended=ended)
     except InputError as exc:
         _fail(exc)
+    finally:
+        if con is not None:
+            con.close()
     console.print(f"[green]ok[/] {store.path}: removed {username}", highlight=False)
+
+
+@users_app.command("password")
+def users_password(username: str = typer.Argument(..., help="The user whose password changes."),
+                   password_stdin: bool = typer.Option(False, "--password-stdin",
+                                                       help="Read the password from one line of stdin."),
+                   db: Optional[Path] = DbOption) -> None:
+    """Set a new password (same policy as `users add`); the user's open sessions end. Recorded (user_change)."""
+    from .auth import UserStore
+    from .passwords import require
+    from .sessions import revoke_all
+
+    store = UserStore()
+    con = None
+    try:
+        con, _ = _users_db(db)
+        user = store.get(username)
+        if user is None:
+            store.remove(username)          # raises the "no user ... (users: ...)" error
+        password = _read_password(password_stdin)
+        require(password, user.username, user.display_name)
+        store.set_password(user.username, password)
+        ended = revoke_all(con, user.username, "password_changed")
+        _record_user_change(con, "user_change", user.username, changed="password", sessions_ended=ended)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        if con is not None:
+            con.close()
+    console.print(f"[green]ok[/] {store.path}: new password for {user.username}; "
+                  f"{ended} open session(s) ended", highlight=False)
+
+
+@users_app.command("totp")
+def users_totp(username: str = typer.Argument(..., help="The account (meant for admins) to protect."),
+               db: Optional[Path] = DbOption) -> None:
+    """Turn on two-step sign-in: prints a new secret and its otpauth:// URI once (add it to an authenticator
+    app); from then on sign-in asks for the 6-digit code. Running it again replaces the secret."""
+    from .auth import UserStore
+    from .totp import provisioning_uri
+
+    store = UserStore()
+    con = None
+    try:
+        con, _ = _users_db(db)
+        user = store.get(username)
+        if user is None:
+            store.remove(username)          # raises the "no user ... (users: ...)" error
+        if not user.password_hash:
+            raise InputError(f"user {user.username!r} signs in through OIDC only (no password); two-step "
+                             "sign-in is for password accounts (the identity provider has its own)")
+        user, secret = store.enable_totp(user.username)
+        _record_user_change(con, "totp_enabled", user.username, role=user.role)
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        if con is not None:
+            con.close()
+    console.print(f"[green]ok[/] {store.path}: two-step sign-in on for {user.username}", highlight=False)
+    console.print(f"secret: {secret}", highlight=False)
+    console.print(f"uri:    {provisioning_uri(secret, user.username)}", highlight=False, soft_wrap=True)
+    console.print("Shown once only: add it to the authenticator app now (e.g. as a QR code of the URI).",
+                  highlight=False)
 
 
 @users_app.command("demo")
@@ -319,9 +404,13 @@ def users_demo(db: Optional[Path] = DbOption) -> None:
     from .auth import UserStore, create_demo_users
 
     store = UserStore()
-    con = _geo_con(db)
+    con = None
     try:
-        rows = create_demo_users(store, con)
+        con, has_geo = _users_db(db)
+        rows = create_demo_users(store, con if has_geo else None)
+        for username, password, role, _ in rows:
+            if password:
+                _record_user_change(con, "user_add", username, role=role, demo=True)
     except InputError as exc:
         _fail(exc)
     finally:
@@ -568,6 +657,9 @@ def main() -> None:  # pragma: no cover - console script entry
     app()
 
 
+from . import cli_ops  # noqa: E402,F401  (ntswatch backup | restore | purge | audit)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
 
@@ -581,6 +673,9 @@ def import_(
     mapping: Optional[Path] = typer.Option(None, "--mapping",
                                            help="TOML or JSON file: source column = field, overriding the "
                                                 "column names recognised in Thai and English."),
+    sheet: Optional[list[str]] = typer.Option(None, "--sheet",
+                                              help="XLSX: import only this sheet (repeat for several). Default: "
+                                                   "every visible sheet that has the needed columns."),
     rejects: Optional[Path] = typer.Option(None, "--rejects",
                                            help="Where to write the rejected rows as CSV (default: "
                                                 "rejects_<batch>.csv next to the database)."),
@@ -592,7 +687,8 @@ def import_(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Import one file of reports as one batch: every row is imported, flagged as a likely duplicate, or kept
-    in quarantine with its reasons. Re-importing the same file adds nothing.
+    in quarantine with its reasons. Re-importing the same file adds nothing; of a workbook, only the sheets
+    not imported before are imported (the others are named, with when and by whom).
 
     Exit 0 when the batch was stored (even with rejected rows), 2 when the file itself cannot be used.
     """
@@ -620,28 +716,38 @@ def import_(
             if not table_exists(con, "districts") or con.execute("SELECT count(*) FROM districts").fetchone()[0] == 0:
                 raise InputError(f"{target}: no districts; run `ntswatch init` first")
             with steps(not quiet) as step:
-                result = import_file(con, file, actor=actor, mapping=cols, progress=step, scope=scope)
+                result = import_file(con, file, actor=actor, mapping=cols, sheets=sheet or None, progress=step,
+                                     scope=scope)
         finally:
             con.close()
     except InputError as exc:
         _fail(exc)
+    if result.already_imported or result.already_sheets:    # one line: what was imported before, when, by whom
+        console.print(f"[yellow]{escape(result.file_name)}:[/] {escape(result.message)}", highlight=False,
+                      soft_wrap=True)
     if result.already_imported:
-        console.print(f"[yellow]{escape(result.file_name)}:[/] {escape(result.message)}", highlight=False)
         return
     t = Table(title=f"{escape(result.file_name)} → batch {result.batch_id}")
-    t.add_column("rows in", justify="right")
-    t.add_column("imported", justify="right")
-    t.add_column("quarantined", justify="right")
-    t.add_column("duplicates", justify="right")
-    t.add_column("batch", justify="right")
-    t.add_row(f"{result.rows_in:,}", f"{result.imported:,}", f"{result.quarantined:,}", f"{result.duplicates:,}",
-              str(result.batch_id))
+    by_sheet = len(result.sheets) > 1 or any(r.sheet is not None for r in result.sheets)
+    if by_sheet:
+        t.add_column("sheet")
+    for col in ("rows in", "imported", "quarantined", "duplicates", "skipped"):
+        t.add_column(col, justify="right")
+    counts = ("rows_in", "imported", "quarantined", "duplicates", "skipped")
+    if by_sheet:
+        for r in result.sheets:
+            t.add_row(escape(str(r.sheet)), *(f"{getattr(r, k):,}" for k in counts))
+        t.add_section()
+    t.add_row(*(["total"] if by_sheet else []), *(f"{getattr(result, k):,}" for k in counts))
     console.print(t)
+    for ig in result.ignored_sheets:
+        why = {"hidden": "hidden sheet", "empty": "empty"}.get(ig.reason, ig.detail or ig.reason)
+        console.print(f"sheet {escape(repr(ig.sheet))} not imported: {escape(why)}", highlight=False)
     if len(result.rejects):
         out = rejects or (target.parent / f"rejects_{result.batch_id}.csv")
         out.parent.mkdir(parents=True, exist_ok=True)
         frame = result.rejects.rename(columns={"message_en": "message"})[
-            ["row_no", "field", "value", "code", "message", "message_th"]]
+            ["sheet", "row_no", "field", "value", "code", "message", "message_th"]]
         from .exports import csv_bytes
 
         out.write_bytes(csv_bytes(frame))

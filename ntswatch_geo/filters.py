@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from .scope import Scope
-from .taxonomy import CATEGORY_KEYS, CHANNEL_KEYS, STATUSES
+from .taxonomy import CATEGORY_KEYS, CHANNEL_KEYS, COUNTED_STATUSES
 
 # query-string names
 Q_FROM, Q_TO, Q_CAT, Q_PROV, Q_DIST, Q_MWCC, Q_CHAN, Q_STAT = "from", "to", "cat", "prov", "dist", "mwcc", "ch", "st"
@@ -81,7 +81,7 @@ class FilterOptions:
     max_date: dt.date = dt.date(2100, 1, 1)
     categories: tuple[str, ...] = tuple(CATEGORY_KEYS)
     channels: tuple[str, ...] = tuple(CHANNEL_KEYS)
-    statuses: tuple[str, ...] = tuple(STATUSES)
+    statuses: tuple[str, ...] = tuple(COUNTED_STATUSES)   # held ones are in no statistic
 
 
 def default_filters(opts: FilterOptions) -> Filters:

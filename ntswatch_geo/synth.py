@@ -57,9 +57,12 @@ day from HOUR_WEIGHTS (evenings and nights busier); precision exact / day / appr
 only `exact` keeps `occurred_time`; intake web for online and walk_in / phone / line / headman / patrol
 for the office; received_at = occurrence + a log-normal lag (median by intake, hours to days; clipped to
 end_date); review after 2 h + Exponential(REVIEW_MEAN_DAYS) — reviews that would fall after end_date leave
-the report `new`, as do 3 % never reviewed — then forwarded / verified / rejected / duplicate =
-55/25/12/8 % with `verified_at` = review time (≥ received_at) and `forwarded_to` an agency key (AGENCIES)
-routed by category; description from Thai/English templates naming the category (ยาบ้า, แรงงานต่างด้าว,
+the report `new`, as do 3 % never reviewed — then forwarded / verified / rejected = 60/27/13 % with
+`verified_at` = review time (≥ received_at) and `forwarded_to` an agency key (AGENCIES) routed by category;
+for DUPLICATE_SHARE (8 %) of the reviewed reports a second report of the same event arrives (same category,
+date, district and point, received Exponential(DUPLICATE_LAG_HOURS) later, clipped to end_date) with status
+`duplicate` and duplicate_of = the first: these copies come on top of the modelled counts (the background
+and planted numbers above count first reports only) and, like every duplicate, count in no statistic; description from Thai/English templates naming the category (ยาบ้า, แรงงานต่างด้าว,
 ช่องทางธรรมชาติ …); place_text from the anchor; no contact details.
 
 Random numbers come from numpy's PCG64 seeded by SeedSequence(seed), one child stream per part, so the
@@ -81,6 +84,7 @@ import shapely
 
 from . import border
 from .boundaries import METRIC_CRS
+from .db import transaction
 from .errors import InputError
 from .scenario import (PERIOD_START, Model, Scenario, default_scenario, last_month, region_of, validate)
 from .taxonomy import AGENCIES, CATEGORY_KEYS, WEBSITE_OPENED
@@ -108,7 +112,9 @@ REVIEW_MIN_HOURS = 2.0
 REVIEW_MEAN_DAYS = {"online": 25.0, "mwcc_office": 15.0}
 NEVER_REVIEWED = 0.03
 STATUSES = ["new", "verified", "forwarded", "rejected", "duplicate"]
-OUTCOME_P = [0.0, 0.25, 0.55, 0.12, 0.08]                     # once reviewed
+OUTCOME_P = [0.0, 0.27, 0.60, 0.13, 0.0]                      # once reviewed (duplicates are extra copies)
+DUPLICATE_SHARE = 0.08                                        # of reviewed reports: a second report arrives
+DUPLICATE_LAG_HOURS = 6.0
 
 _AG = [a for a in AGENCIES if a != "other"]  # the generator never forwards to "other"
 ROUTING: dict[str, dict[str, float]] = {
@@ -180,16 +186,17 @@ class SynthResult:
     base_rate_per_month: float  # R: reports per month, all border districts, full uptake
     planted: pd.DataFrame      # the planted_signals rows of this run
     seconds: float
+    n_duplicates: int = 0      # second reports of an event (status duplicate), on top of both
 
     @property
     def n_total(self) -> int:
-        """All reports written: background + planted."""
-        return self.n_background + self.n_planted
+        """All reports written: background + planted + duplicates."""
+        return self.n_background + self.n_planted + self.n_duplicates
 
     def summary(self) -> str:
         """One line for the CLI."""
         return (f"run {self.run_id}: {self.n_total:,} synthetic reports ({self.n_background:,} background + "
-                f"{self.n_planted:,} planted by scenario {self.scenario_name!r}), {self.start_date} to {self.end_date}, "
+                f"{self.n_planted:,} planted by scenario {self.scenario_name!r} + {self.n_duplicates:,} duplicates), {self.start_date} to {self.end_date}, "
                 f"seed {self.seed}, {self.seconds:.1f} s")
 
 
@@ -527,9 +534,14 @@ def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = 
     rows = _attributes(rng_time, rng_status, rng_text, geo, mm, end_date, d_i, k_i, m_i, c_i, kind, xi)
     rows["lon"], rows["lat"], rows["signal_no"] = lon, lat, signal_no
     rows["month"] = np.array(mm.months, dtype="datetime64[D]")[m_i].astype("datetime64[s]")
+    rows, source = _with_duplicates(rows, rng_status, end_date)
+    n_dup = int((source >= 0).sum())
 
     order = np.argsort(rows["received_at"], kind="stable")     # ids and ref numbers in order of receipt
     frame = pd.DataFrame({k: v[order] for k, v in rows.items()})
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    frame["dup_pos"] = np.where(source >= 0, position[np.maximum(source, 0)], -1)[order]
     report("writing", 0.70)
     run_id = _write(con, frame, planted_rows, scenario, seed, n_bg, n_reports, end_date, report)
     planted = pd.DataFrame(planted_rows, columns=["signal_no", "district_code", "category", "shape", "multiplier",
@@ -538,7 +550,8 @@ def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = 
     report("done", 1.0)
     return SynthResult(run_id=run_id, seed=int(seed), n_background=n_bg, n_planted=n_planted,
                        start_date=PERIOD_START, end_date=end_date, scenario_name=scenario.name,
-                       base_rate_per_month=float(R), planted=planted, seconds=time.perf_counter() - t0)
+                       base_rate_per_month=float(R), planted=planted, seconds=time.perf_counter() - t0,
+                       n_duplicates=n_dup)
 
 
 def _draw_cells(rng_count, rng_plant, geo: _Geo, mm: _Means, mu: np.ndarray, n_bg: int, scenario: Scenario):
@@ -623,13 +636,38 @@ def _attributes(rng_time, rng_status, rng_text, geo: _Geo, mm: _Means, end_date:
     }
 
 
+def _with_duplicates(rows: dict, rng_status, end_date: dt.date) -> tuple[dict, np.ndarray]:
+    """The rows plus a second report of the event for DUPLICATE_SHARE of the reviewed ones (drawn after every
+    other draw of rng_status, so nothing else shifts), and per row the index of the first report (-1 = none)."""
+    n = len(rows["received_at"])
+    reviewed = np.asarray(rows["status"].codes) > 0
+    src = np.flatnonzero(reviewed & (rng_status.random(n) < DUPLICATE_SHARE))
+    lag = np.round(rng_status.exponential(DUPLICATE_LAG_HOURS * 3600, len(src))).astype("timedelta64[s]")
+    take = np.concatenate([np.arange(n), src])
+    out = {k: (v.take(take) if isinstance(v, pd.Categorical) else v[take]) for k, v in rows.items()}
+    end_ts = np.datetime64(end_date + dt.timedelta(days=1)) - np.timedelta64(1, "s")
+    received = out["received_at"]
+    received[n:] = np.minimum(received[n:] + lag, end_ts)
+    verified = out["verified_at"]
+    verified[n:] = np.maximum(verified[n:], received[n:])
+    status = np.asarray(out["status"].codes).copy()
+    status[n:] = STATUSES.index("duplicate")
+    out["status"] = pd.Categorical.from_codes(status, STATUSES)
+    agency = np.asarray(out["forwarded_to"].codes).copy()
+    agency[n:] = -1
+    out["forwarded_to"] = pd.Categorical.from_codes(agency, out["forwarded_to"].categories)
+    out["signal_no"] = out["signal_no"].copy()
+    out["signal_no"][n:] = 0
+    return out, np.concatenate([np.full(n, -1, dtype=np.int64), src])
+
+
 def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_bg, n_reports, end_date,
            report) -> int:
     n = len(frame)
     bar = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
     con.execute("SET enable_progress_bar = false")   # the caller shows progress; DuckDB's bar would mix in
-    con.execute("BEGIN")
-    try:
+
+    def work():
         run_id = int(con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM synth_runs").fetchone()[0])
         first = 0
         if n:
@@ -646,7 +684,7 @@ def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_b
             INSERT INTO reports (id, ref_no, occurred_date, occurred_time, occurred_precision, received_at,
                 category, channel, intake_method, reporter_type, lat, lon, geom, location_precision, place_text,
                 district_code, province_code, description, status, verified_at, forwarded_to, contact_name,
-                contact_phone, source, batch_id, is_synthetic, version)
+                contact_phone, source, batch_id, is_synthetic, version, duplicate_of)
             SELECT id, printf('SYN-%d-%07d', $run, seq), CAST(occurred AS DATE),
                    CASE WHEN tod < 0 THEN NULL ELSE make_time(tod // 3600, (tod % 3600) // 60, 0) END,
                    CAST(precision AS VARCHAR), CAST(received_at AS TIMESTAMP), CAST(category AS VARCHAR),
@@ -654,8 +692,9 @@ def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_b
                    ST_Point(lon, lat), 'point', CAST(place_text AS VARCHAR), CAST(district_code AS VARCHAR),
                    left(CAST(district_code AS VARCHAR), 2), CAST(description AS VARCHAR), CAST(status AS VARCHAR),
                    CAST(verified_at AS TIMESTAMP), CAST(forwarded_to AS VARCHAR), NULL, NULL,
-                   'synthetic:' || $run, NULL, true, 1
-            FROM synth_rows_df""", {"run": run_id})
+                   'synthetic:' || $run, NULL, true, 1,
+                   CASE WHEN dup_pos < 0 THEN NULL ELSE $first + dup_pos END
+            FROM synth_rows_df""", {"run": run_id, "first": first})
         report("writing", 0.92)
         con.execute("INSERT INTO planted_reports SELECT id, $run, signal_no, CAST(month AS DATE) "
                     "FROM synth_rows_df WHERE signal_no > 0", {"run": run_id})
@@ -666,11 +705,10 @@ def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_b
                     "scenario_name, scenario_toml) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, int(seed), n_bg if n_reports is None else int(n_reports), n, PERIOD_START, end_date,
                      scenario.name, scenario.text])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        return run_id
+
+    try:
+        return transaction(con, work)
     finally:
         con.unregister("synth_rows_df")
         con.execute(f"SET enable_progress_bar = {'true' if bar else 'false'}")
-    return run_id

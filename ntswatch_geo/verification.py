@@ -8,6 +8,8 @@ Transitions (anything else is refused with a message):
 | reject    | new, verified   | rejected   | a reason (note)             |
 | duplicate | new, verified   | duplicate  | the id or ref_no of another report in scope |
 | forward   | new, verified   | forwarded  | an agency (taxonomy.AGENCIES) |
+| release   | suspected_spam  | new        | (genuine: it enters the queue; 'duplicate' when it repeats one) |
+| confirm_spam | suspected_spam | spam     | (held for good: in no statistic) |
 
 Optimistic concurrency: the caller passes the report's `version` as it saw it; the update only applies while
 the version is unchanged (and the report is inside the viewer's scope), so two officers cannot both act on the
@@ -19,7 +21,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .db import run_query
+from . import audit
+from .db import Rollback, is_conflict, run_query, transaction
 from .scope import Scope
 from .taxonomy import AGENCIES
 
@@ -28,6 +31,8 @@ ACTIONS = {
     "reject": ({"new", "verified"}, "rejected"),
     "duplicate": ({"new", "verified"}, "duplicate"),
     "forward": ({"new", "verified"}, "forwarded"),
+    "release": ({"suspected_spam"}, "new"),
+    "confirm_spam": ({"suspected_spam"}, "spam"),
 }
 QUEUE_ROLES = ("district_officer", "admin")
 CONTACT_COLUMNS = ["contact_name", "contact_phone", "contact_consent"]
@@ -91,45 +96,48 @@ def act(con, scope: Scope, report_id: int, action: str, expected_version: int, n
         dup_id = _resolve_duplicate(con, duplicate_of, report_id, scope)
         if dup_id is None:
             return ActionResult(False, "bad_duplicate")
-    con.execute("BEGIN")
-    try:
+
+    now = audit.now_local()
+
+    def work():
         row = con.execute(
-            """SELECT status, version FROM reports WHERE id = ?
+            """SELECT status, version, duplicate_of FROM reports WHERE id = ?
                AND (? IS NULL OR province_code = ?) AND (? IS NULL OR district_code = ?)""",
             [report_id, scope.province_code, scope.province_code, scope.district_code, scope.district_code],
         ).fetchone()
         if row is None:
-            con.execute("ROLLBACK")
-            return ActionResult(False, "not_found")
-        status, version = row
+            raise Rollback(ActionResult(False, "not_found"))
+        status, version, flagged_dup = row
+        target = to_status
+        if action == "release" and flagged_dup is not None:
+            target = "duplicate"           # a held submission that also repeats a report: released as what it is
         if version != expected_version:
-            con.execute("ROLLBACK")
-            return ActionResult(False, "conflict", status, version)
+            raise Rollback(ActionResult(False, "conflict", status, version))
         if status not in allowed_from:
-            con.execute("ROLLBACK")
-            return ActionResult(False, "bad_transition", status, version)
+            raise Rollback(ActionResult(False, "bad_transition", status, version))
         updated = con.execute(
             """UPDATE reports SET status = ?, version = version + 1,
-                   verified_at = CASE WHEN ? IN ('verified', 'forwarded') THEN coalesce(verified_at, now()::TIMESTAMP)
+                   verified_at = CASE WHEN ? IN ('verified', 'forwarded') THEN coalesce(verified_at, ?::TIMESTAMP)
                                       ELSE verified_at END,
                    forwarded_to = CASE WHEN ? = 'forwarded' THEN ? ELSE forwarded_to END,
                    duplicate_of = coalesce(?, duplicate_of)
                WHERE id = ? AND version = ? RETURNING version""",
-            [to_status, to_status, to_status, agency, dup_id, report_id, expected_version],
+            [target, target, now, target, agency, dup_id, report_id, expected_version],
         ).fetchall()
         if not updated:
-            con.execute("ROLLBACK")
-            return ActionResult(False, "conflict")
+            raise Rollback(ActionResult(False, "conflict"))
         con.execute(
-            """INSERT INTO audit_events (report_id, actor, action, from_status, to_status, note, agency, duplicate_of)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [report_id, scope.username or scope.role, action, status, to_status, note,
+            """INSERT INTO audit_events (report_id, actor, acted_at, action, from_status, to_status, note, agency,
+                                         duplicate_of)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [report_id, scope.username or scope.role, now, action, status, target, note,
              agency if action == "forward" else None, dup_id],
         )
-        con.execute("COMMIT")
+        return ActionResult(True, "ok", target, int(updated[0][0]))
+
+    try:
+        return transaction(con, work)
     except Exception as exc:
-        con.execute("ROLLBACK")
-        if "conflict" in str(exc).lower():
+        if is_conflict(exc):
             return ActionResult(False, "conflict")
         raise
-    return ActionResult(True, "ok", to_status, int(updated[0][0]))

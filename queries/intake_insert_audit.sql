@@ -6,7 +6,8 @@ SELECT id,
        CAST($received_at AS TIMESTAMP),
        'created',
        NULL,
-       CASE WHEN duplicate_of IS NULL THEN 'new' ELSE 'duplicate' END,
-       note,
+       CASE WHEN $spam_reason::VARCHAR IS NOT NULL THEN 'suspected_spam'
+            WHEN duplicate_of IS NULL THEN 'new' ELSE 'duplicate' END,
+       coalesce(note, CASE WHEN $spam_reason::VARCHAR IS NOT NULL THEN 'held: ' || $spam_reason::VARCHAR END),
        duplicate_of
 FROM intake_rows;

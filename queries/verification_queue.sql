@@ -11,7 +11,7 @@ select q.id, q.ref_no, q.received_at, q.occurred_date, q.occurred_time, q.occurr
        q.channel, q.intake_method, q.reporter_type, q.district_code, d.name_th as district_th,
        d.name_en as district_en, q.place_text, q.description, q.status, q.version, q.duplicate_of,
        q.lat, q.lon, q.location_precision, q.is_synthetic,
-       q.contact_name, q.contact_phone, q.contact_consent
+       q.contact_name, q.contact_phone, q.contact_consent, q.spam_reason
 from q
 join districts d on d.code = q.district_code
 order by q.received_at, q.id

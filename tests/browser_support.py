@@ -102,10 +102,25 @@ def app_users(tmp_path_factory) -> Path:
 
 # -- the server ------------------------------------------------------------------------------------------
 
-def free_port() -> int:
+def free_port(address: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((address, 0))
         return s.getsockname()[1]
+
+
+def outside_address() -> str | None:
+    """This machine's address on a non-loopback interface (so the server sees a real client address, as it
+    does for visitors), or None when there is none."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.connect(("192.0.2.1", 9))          # no packet is sent: this only picks the outgoing interface
+        address = s.getsockname()[0]
+        if not address.startswith("127."):
+            return address
+    with contextlib.suppress(OSError):
+        for *_, sockaddr in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            if not sockaddr[0].startswith("127."):
+                return sockaddr[0]
+    return None
 
 
 def _health(base: str) -> str | None:
@@ -117,18 +132,18 @@ def _health(base: str) -> str | None:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, users: Path, timeout_s: float = SERVER_START_S):
+def streamlit_server(db: Path, users: Path, timeout_s: float = SERVER_START_S, address: str = "127.0.0.1"):
     """Run `streamlit run app.py` on a free local port; yields the base URL; kills the process group after.
 
     NTSWATCH_DB and NTSWATCH_USERS point at the given files; NTSWATCH_DEMO_AUTOLOGIN is removed.
     Fails with the server's output if it exits or does not answer /_stcore/health in time.
     """
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    port = free_port(address)
+    base = f"http://{address}:{port}"
     env = {k: v for k, v in os.environ.items() if k != "NTSWATCH_DEMO_AUTOLOGIN"}
     env.update(NTSWATCH_DB=str(db), NTSWATCH_USERS=str(users), PYTHONUNBUFFERED="1")
     cmd = [str(STREAMLIT), "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.address", address, "--browser.gatherUsageStats", "false",
            "--client.showErrorDetails", "full"]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=err,

@@ -93,3 +93,12 @@ def users_file(tmp_path_factory) -> Path:
         store.add(name, PASSWORD, role, display_name=name, province_code=prov, district_code=dist)
     auth.BCRYPT_ROUNDS = old
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_intake_guard():
+    """The public form's rate limits live in the process (reports.guard.default_guard): every test starts
+    with none spent, so one test's submissions never throttle another's."""
+    from ntswatch_geo.reports import guard
+    guard.default_guard().reset()
+    yield

@@ -145,7 +145,8 @@ def test_the_briefing_holds_period_as_of_kpis_alerts_and_peers(thai_pdf, con):
     assert "1 ก.ค. 2569 – 30 ก.ย. 2569" in text              # the period covered, Buddhist era
     assert "ข้อมูล ณ 31 ต.ค. 2569" in text                     # data as of
     total = con.execute("""SELECT count(*) FROM reports WHERE province_code = '48'
-                           AND occurred_date BETWEEN '2026-07-01' AND '2026-09-30'""").fetchone()[0]
+                           AND occurred_date BETWEEN '2026-07-01' AND '2026-09-30'
+                           AND status NOT IN ('duplicate', 'suspected_spam', 'spam')""").fetchone()[0]
     assert f"{total:,}" in text
     assert "พุ่งสูงและผิดปกติ" in text and "ส.ค. 2569" in text  # the planted pulse, surge and anomaly
     assert "เชียงราย" in text and "จังหวัดนี้" in text          # peers on the Lao border

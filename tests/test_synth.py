@@ -38,6 +38,8 @@ def run(geo_db_template, tmp_path_factory):
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     steps = []
     result = generate(con, N, SEED, scenario, END, progress=lambda s, f: steps.append((s, f)))
+    # the model's counts are of first reports: a duplicate is a second report of an event, on top
+    con.execute("CREATE TEMP VIEW first_reports AS SELECT * FROM reports WHERE duplicate_of IS NULL")
     yield SimpleNamespace(con=con, result=result, scenario=validate(scenario, con, END), steps=steps)
     con.close()
 
@@ -71,7 +73,7 @@ def test_every_report_lies_inside_its_own_border_district(run):
 
 def test_all_border_districts_get_reports_in_proportion_to_the_model(run):
     con = run.con
-    got = dict(con.execute("""SELECT district_code, count(*) FROM reports r
+    got = dict(con.execute("""SELECT district_code, count(*) FROM first_reports r
                               WHERE id NOT IN (SELECT report_id FROM planted_reports) GROUP BY 1""").fetchall())
     means = synth.background_means(con, N, run.scenario, END).groupby("district_code")["mean"].sum()
     assert len(got) == 67 == len(means)
@@ -147,7 +149,7 @@ def test_received_after_it_happened_and_time_only_for_exact_reports(run):
 
 def test_monthly_background_totals_follow_uptake_and_season(run):
     con = run.con
-    got = dict(con.execute("""SELECT date_trunc('month', occurred_date)::DATE, count(*) FROM reports
+    got = dict(con.execute("""SELECT date_trunc('month', occurred_date)::DATE, count(*) FROM first_reports
                               WHERE id NOT IN (SELECT report_id FROM planted_reports) GROUP BY 1""").fetchall())
     means = synth.background_means(con, N, run.scenario, END).groupby("month")["mean"].sum()
     assert len(means) == 46 and sum(got.values()) == N
@@ -159,7 +161,7 @@ def test_monthly_background_totals_follow_uptake_and_season(run):
 def test_lao_border_share_is_higher_in_the_dry_season(run):
     share = dict(run.con.execute("""
         SELECT month(r.occurred_date) IN (12, 1, 2, 3, 4, 5) AS dry, avg((d.border_km_la > d.border_km_kh)::INT)
-        FROM reports r JOIN districts d ON d.code = r.district_code
+        FROM first_reports r JOIN districts d ON d.code = r.district_code
         WHERE r.occurred_date BETWEEN DATE '2024-06-01' AND DATE '2026-05-31'
           AND r.id NOT IN (SELECT report_id FROM planted_reports)
         GROUP BY 1""").fetchall())
@@ -170,7 +172,7 @@ def test_category_mix_follows_the_region(run):
     con = run.con
     mix = {(p, c): s for p, c, s in con.execute("""
         SELECT province_code, category, count(*) / sum(count(*)) OVER (PARTITION BY province_code)
-        FROM reports WHERE id NOT IN (SELECT report_id FROM planted_reports) GROUP BY 1, 2""").fetchall()}
+        FROM first_reports WHERE id NOT IN (SELECT report_id FROM planted_reports) GROUP BY 1, 2""").fetchall()}
     assert mix["57", "drug_trafficking"] > 3 * mix["27", "drug_trafficking"]          # Chiang Rai vs Sa Kaeo
     assert mix["27", "human_trafficking"] > 3 * mix["57", "human_trafficking"]
     assert mix["27", "online_fraud"] > mix["57", "online_fraud"]
@@ -187,7 +189,7 @@ def test_background_counts_by_region_and_category_match_the_model(run):
     means["region"] = [region_of(run.scenario.model, c).name for c in means["district_code"]]
     expected = means.groupby(["region", "category"])["mean"].sum()
     got = {}
-    for code, cat, n in con.execute("""SELECT district_code, category, count(*) FROM reports
+    for code, cat, n in con.execute("""SELECT district_code, category, count(*) FROM first_reports
                                        WHERE id NOT IN (SELECT report_id FROM planted_reports) GROUP BY 1, 2""").fetchall():
         key = (region_of(run.scenario.model, code).name, cat)
         got[key] = got.get(key, 0) + n
@@ -213,7 +215,7 @@ def test_planted_extra_reports_are_exact_and_on_top_of_the_background(run):
         WITH counted AS (
             SELECT r.district_code, r.category, date_trunc('month', r.occurred_date)::DATE AS month,
                    count(*) AS total, count(*) FILTER (WHERE p.report_id IS NULL) AS background
-            FROM reports r LEFT JOIN planted_reports p ON p.report_id = r.id
+            FROM first_reports r LEFT JOIN planted_reports p ON p.report_id = r.id
             GROUP BY ALL)
         SELECT s.signal_no, s.month, s.expected_base, s.factor, s.extra_reports, c.total - c.background,
                (SELECT count(*) FROM planted_reports q WHERE q.signal_no = s.signal_no AND q.month = s.month)
@@ -224,7 +226,8 @@ def test_planted_extra_reports_are_exact_and_on_top_of_the_background(run):
         assert extra == math.floor((factor - 1) * base + 0.5), (no, month)
         assert added == extra == listed, (no, month)
     assert sum(r[4] for r in rows) == run.result.n_planted > 0
-    assert one(con, "SELECT reports_made - reports_target FROM synth_runs") == run.result.n_planted
+    assert one(con, "SELECT reports_made - reports_target FROM synth_runs") == \
+        run.result.n_planted + run.result.n_duplicates
     # every planted report is of its signal's district, category and month
     assert one(con, """SELECT count(*) FROM planted_reports p JOIN reports r ON r.id = p.report_id
                        JOIN planted_signals s ON s.run_id = p.run_id AND s.signal_no = p.signal_no AND s.month = p.month
@@ -243,15 +246,34 @@ def test_expected_base_is_the_model_mean_of_the_cell(run):
 def test_background_total_is_exactly_n_reports(run):
     con = run.con
     assert run.result.n_background == N
-    assert one(con, "SELECT count(*) FROM reports WHERE id NOT IN (SELECT report_id FROM planted_reports)") == N
-    assert run.result.n_total == N + run.result.n_planted
+    assert one(con, "SELECT count(*) FROM first_reports WHERE id NOT IN (SELECT report_id FROM planted_reports)") == N
+    assert run.result.n_total == N + run.result.n_planted + run.result.n_duplicates
+
+
+def test_duplicates_are_second_reports_of_an_event_on_top_and_in_no_statistic(run):
+    con = run.con
+    n_dup = run.result.n_duplicates
+    reviewed = one(con, "SELECT count(*) FROM first_reports WHERE status <> 'new'")
+    assert one(con, "SELECT count(*) FROM reports WHERE status = 'duplicate'") == n_dup
+    assert n_dup == pytest.approx(0.08 * reviewed, rel=0.05)
+    # each names an earlier first report of the same category, date, district and point
+    assert one(con, """SELECT count(*) FROM reports d JOIN reports f ON f.id = d.duplicate_of
+                       WHERE d.status = 'duplicate' AND f.duplicate_of IS NULL AND f.id < d.id
+                         AND f.category = d.category AND f.occurred_date = d.occurred_date
+                         AND f.district_code = d.district_code AND f.lat = d.lat AND f.lon = d.lon
+                         AND d.received_at >= f.received_at AND f.status <> 'new'""") == n_dup
+    assert one(con, "SELECT count(*) FROM planted_reports p JOIN reports r ON r.id = p.report_id "
+                    "WHERE r.duplicate_of IS NOT NULL") == 0
+    counted = one(con, "SELECT count(*) FROM filtered_reports(DATE '2000-01-01', DATE '2100-01-01', [], [], [], "
+                       "false, [], [], NULL, NULL)")
+    assert counted == N + run.result.n_planted
 
 
 def test_step_signal_stands_out_against_its_district_history(run):
     """Signal 1 (drugs in Bueng Khong Long, Aug-Oct 2026, x4) — the planted months are far above the
     same months a year earlier."""
     by_month = dict(run.con.execute("""
-        SELECT date_trunc('month', occurred_date)::DATE, count(*) FROM reports
+        SELECT date_trunc('month', occurred_date)::DATE, count(*) FROM first_reports
         WHERE district_code = '3806' AND category = 'drug_trafficking' GROUP BY 1""").fetchall())
     for m in (8, 9, 10):
         assert by_month[dt.date(2026, m, 1)] > 2 * by_month[dt.date(2025, m, 1)]
@@ -341,7 +363,7 @@ def test_n_reports_none_uses_the_scenario_base_rate(geo_db):
         r = generate(con, None, 3, scenario, dt.date(2025, 12, 31))
         expected = synth.background_means(con, None, scenario, dt.date(2025, 12, 31))["mean"].sum()
         assert r.base_rate_per_month == 300
-        assert r.n_background == round(expected) == one(con, "SELECT count(*) FROM reports")
+        assert r.n_background == round(expected) == one(con, "SELECT count(*) FROM reports WHERE duplicate_of IS NULL")
         assert one(con, "SELECT reports_target FROM synth_runs") == r.n_background
 
 
@@ -350,14 +372,14 @@ def test_a_second_run_appends_with_its_own_run_id_and_the_id_sequence_stays_vali
         a = generate(con, 3000, 1, None, END)
         b = generate(con, 2000, 1, None, END)
         assert (a.run_id, b.run_id) == (1, 2) and a.n_planted == b.n_planted == 0
-        assert one(con, "SELECT count(DISTINCT ref_no) FROM reports") == 5000
-        assert dict(con.execute("SELECT source, count(*) FROM reports GROUP BY 1").fetchall()) == {
-            "synthetic:1": 3000, "synthetic:2": 2000}
+        assert one(con, "SELECT count(DISTINCT ref_no) FROM reports") == a.n_total + b.n_total
+        assert dict(con.execute("SELECT source, count(*) FROM reports WHERE duplicate_of IS NULL "
+                                "GROUP BY 1").fetchall()) == {"synthetic:1": 3000, "synthetic:2": 2000}
         con.execute("""INSERT INTO reports (ref_no, occurred_date, occurred_precision, received_at, category, channel,
                        location_precision, district_code, province_code, status, source)
                        VALUES ('WEB-1', DATE '2026-11-01', 'day', TIMESTAMP '2026-11-01 10:00', 'other', 'online',
                        'district', '2706', '27', 'new', 'web')""")
-        assert one(con, "SELECT id FROM reports WHERE ref_no = 'WEB-1'") == 5001
+        assert one(con, "SELECT id FROM reports WHERE ref_no = 'WEB-1'") == a.n_total + b.n_total + 1
 
 
 def test_a_failed_write_leaves_nothing_behind(geo_db):

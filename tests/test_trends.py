@@ -232,7 +232,8 @@ def test_monthly_series_match_plain_sql(demo):
     f = Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31), provinces=("27",))
     s = tr.series(demo, f, ANALYST, by=("category",))
     want = demo.execute("""SELECT count(*) FROM reports WHERE province_code = '27' AND category = 'smuggling'
-                           AND occurred_date BETWEEN '2025-05-01' AND '2025-05-31'""").fetchone()[0]
+                           AND occurred_date BETWEEN '2025-05-01' AND '2025-05-31'
+                           AND status NOT IN ('duplicate', 'suspected_spam', 'spam')""").fetchone()[0]
     got = s[(s["category"] == "smuggling") & (s["period"] == "2025-05-01")]["reports"].item()
     assert got == want and len(s) == 12 * 6
 
@@ -251,7 +252,8 @@ def test_a_province_is_compared_with_the_provinces_on_the_same_border(demo):
     home = ctx.set_index("province_code").loc["27"]
     want = demo.execute("""SELECT count(*) FROM reports r JOIN districts d ON d.code = r.district_code
                            WHERE d.is_border AND r.province_code = '27'
-                             AND occurred_date BETWEEN '2026-01-01' AND '2026-06-30'""").fetchone()[0]
+                             AND occurred_date BETWEEN '2026-01-01' AND '2026-06-30'
+                             AND status NOT IN ('duplicate', 'suspected_spam', 'spam')""").fetchone()[0]
     assert home["is_home"] and home["reports"] == want
     assert home["per_100km2"] == pytest.approx(want * 100 / home["border_area_km2"])
     assert home["per_km"] == pytest.approx(want / home["border_km"])

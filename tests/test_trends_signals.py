@@ -116,7 +116,7 @@ def test_a_planted_pulse_raises_an_alert_for_that_district_category_and_month(co
     # the observed count is the background count plus exactly the planted extra reports
     background = con.execute("""SELECT count(*) FROM reports r WHERE district_code = '4801'
         AND category = 'drug_trafficking' AND date_trunc('month', occurred_date) = DATE '2026-08-01'
-        AND id NOT IN (SELECT report_id FROM planted_reports)""").fetchone()[0]
+        AND id NOT IN (SELECT report_id FROM planted_reports) AND status NOT IN ('duplicate', 'suspected_spam', 'spam')""").fetchone()[0]
     assert row["observed"] == background + pulse["extra_reports"]
 
 
