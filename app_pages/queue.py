@@ -14,14 +14,17 @@ ctx = st.session_state["ctx"]
 lang, scope = ctx.lang, ctx.user.scope()
 con = connection()
 st.title(t("queue.title", lang))
-show = st.segmented_control(t("queue.show", lang), ["new", "verified", "suspected_spam"], default="new", key="q_status",
+# decided reports (forwarded, rejected) are listed too: their personal data can still be redacted
+show = st.segmented_control(t("queue.show", lang), ["new", "verified", "forwarded", "rejected", "suspected_spam"],
+                            default="new", key="q_status",
                             format_func=lambda s: label("status", s, lang)) or "new"
-df = vq.queue(con, scope, statuses=(show,))
+df = vq.queue(con, scope, statuses=(show,), newest_first=show in ("forwarded", "rejected"))
 widgets.synthetic_banner(int(df["is_synthetic"].sum()), len(df), lang)
 if df.empty:
     st.info(t("queue.empty", lang), icon=":material/inbox:")
     st.stop()
-st.caption(t("queue.count", lang, n=len(df)))
+newest = show in ("forwarded", "rejected")
+st.caption(t("queue.count_newest" if newest else "queue.count", lang, n=len(df)))
 held = show == "suspected_spam"
 if held:
     st.info(t("queue.held_help", lang), icon=":material/block:")
@@ -69,7 +72,7 @@ with right:
             action = ("release", {})
         if h[1].button(t("queue.confirm_spam", lang), width="stretch"):
             action = ("confirm_spam", {})
-    else:
+    elif r["status"] in ("new", "verified"):
         note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
         agency = st.selectbox(t("queue.agency", lang), list(AGENCIES), key=f"q_agency_{ref}",
                               format_func=lambda a: AGENCIES[a][0 if lang == "th" else 1])
@@ -83,23 +86,26 @@ with right:
             action = ("reject", {})
         if b[1].button(t("queue.mark_duplicate", lang), width="stretch"):
             action = ("duplicate", {"duplicate_of": dup})
-        if privacy.can_redact(scope):
-            with st.expander(t("privacy.redact_title", lang), icon=":material/person_remove:"):
-                st.caption(t("privacy.redact_help", lang))
-                fields = st.multiselect(t("privacy.fields", lang), list(privacy.REDACTABLE),
-                                        default=list(privacy.DEFAULT_FIELDS), key=f"q_red_fields_{ref}",
-                                        format_func=lambda f: t(f"privacy.field_{f}", lang))
-                reason = st.text_input(t("privacy.reason", lang), key=f"q_red_reason_{ref}",
-                                       max_chars=privacy.REASON_LIMIT)
-                if st.button(t("privacy.redact", lang), key="q_redact", width="stretch"):
-                    red_res = privacy.redact(con, int(r["id"]), version=version, reason=reason, scope=scope,
-                                             fields=tuple(fields), client=client_address())
-                    if red_res.ok:
-                        names = ", ".join(t(f"privacy.field_{f}", lang) for f in red_res.fields)
-                        st.session_state["q_msg"] = ("ok", t("privacy.done", lang, ref=ref, fields=names))
-                    else:
-                        st.session_state["q_msg"] = ("error", t(f"privacy.err_{red_res.code}", lang))
-                    st.rerun()
+    else:                                          # forwarded or rejected: decided; redaction only
+        note = None
+        st.caption(t("queue.decided", lang, status=label("status", r["status"], lang)))
+    if privacy.can_redact(scope):
+        with st.expander(t("privacy.redact_title", lang), icon=":material/person_remove:"):
+            st.caption(t("privacy.redact_help", lang))
+            fields = st.multiselect(t("privacy.fields", lang), list(privacy.REDACTABLE),
+                                    default=list(privacy.DEFAULT_FIELDS), key=f"q_red_fields_{ref}",
+                                    format_func=lambda f: t(f"privacy.field_{f}", lang))
+            reason = st.text_input(t("privacy.reason", lang), key=f"q_red_reason_{ref}",
+                                   max_chars=privacy.REASON_LIMIT)
+            if st.button(t("privacy.redact", lang), key="q_redact", width="stretch"):
+                red_res = privacy.redact(con, int(r["id"]), version=version, reason=reason, scope=scope,
+                                         fields=tuple(fields), client=client_address())
+                if red_res.ok:
+                    names = ", ".join(t(f"privacy.field_{f}", lang) for f in red_res.fields)
+                    st.session_state["q_msg"] = ("ok", t("privacy.done", lang, ref=ref, fields=names))
+                else:
+                    st.session_state["q_msg"] = ("error", t(f"privacy.err_{red_res.code}", lang))
+                st.rerun()
     if action:
         res = vq.act(con, scope, int(r["id"]), action[0], version, note=note, **action[1])
         if res.ok:

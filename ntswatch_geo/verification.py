@@ -50,11 +50,12 @@ def can_use_queue(scope: Scope) -> bool:
     return scope.role in QUEUE_ROLES
 
 
-def queue(con, scope: Scope, statuses=("new",), limit: int = 200) -> pd.DataFrame:
-    """Reports in the viewer's scope with one of `statuses`, oldest first; contact details only where allowed."""
+def queue(con, scope: Scope, statuses=("new",), limit: int = 200, newest_first: bool = False) -> pd.DataFrame:
+    """Reports in the viewer's scope with one of `statuses`, oldest first (newest first when asked: decided
+    reports, looked up to redact them); contact details only where allowed."""
     if not can_use_queue(scope):
         raise PermissionError(f"role {scope.role!r} has no verification queue; allowed: {', '.join(QUEUE_ROLES)}")
-    df = run_query(con, "verification_queue", {"statuses": list(statuses), "limit": limit,
+    df = run_query(con, "verification_queue", {"statuses": list(statuses), "limit": limit, "newest_first": newest_first,
                                                **scope.sql_params()}).df()
     if not scope.sees_contacts:
         df = df.drop(columns=CONTACT_COLUMNS)

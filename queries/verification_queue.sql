@@ -1,4 +1,4 @@
--- Reports waiting for a decision in the viewer's scope, oldest first.
+-- Reports waiting for a decision in the viewer's scope, oldest first (decided ones: newest first).
 with q as (
     select r.*
     from reports r
@@ -14,5 +14,6 @@ select q.id, q.ref_no, q.received_at, q.occurred_date, q.occurred_time, q.occurr
        q.contact_name, q.contact_phone, q.contact_consent, q.spam_reason
 from q
 join districts d on d.code = q.district_code
-order by q.received_at, q.id
+order by case when $newest_first then -epoch_ms(q.received_at) else epoch_ms(q.received_at) end,
+         case when $newest_first then -q.id else q.id end
 limit $limit

@@ -426,3 +426,23 @@ def test_the_audit_page_is_not_offered_to_other_roles_and_refuses_them_if_reache
     page.run()
     assert [e.value for e in page.error] == ["Only admins can read the audit trail."] and not page.dataframe
     assert count(app_db[0], "SELECT count(*) FROM audit_log WHERE action = 'view_audit'") == 0
+
+
+def test_a_forwarded_report_is_found_on_the_queue_and_only_its_personal_data_can_be_redacted(app_db):
+    db, rid, ref = app_db
+    con = connect(db)
+    try:
+        con.execute("UPDATE reports SET status = 'forwarded', forwarded_to = 'oncb', version = version + 1 "
+                    "WHERE id = ?", [rid])
+    finally:
+        con.close()
+    at = run("off2706", "app_pages/queue.py")
+    at.segmented_control(key="q_status").set_value("forwarded").run()
+    at.selectbox(key="q_pick").set_value(ref).run()
+    labels = {b.label for b in at.button}
+    assert "Verify" not in labels and "Reject" not in labels and any("decided" in c.value for c in at.caption)
+    at.text_input(key=f"q_red_reason_{ref}").input("retention request from the informant").run()
+    at.button(key="q_redact").click().run()
+    assert not at.exception and at.success and ref in at.success[0].value
+    assert count(db, "SELECT count(*) FROM reports WHERE id = ? AND status = 'forwarded' AND contact_phone IS NULL",
+                 [rid]) == 1
