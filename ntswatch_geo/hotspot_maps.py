@@ -1,7 +1,6 @@
 """Colours, legends and pydeck layers for the Hotspots page (pure: result frames in, layers out)."""
 from __future__ import annotations
 
-import html
 
 import numpy as np
 import pandas as pd
@@ -9,7 +8,7 @@ import pydeck as pdk
 
 from . import hotspots as hs
 from .i18n import fmt_float, fmt_int, t
-from .maps import CompactDeck, MapGeometry, OFFLINE_STYLE, base_layers, crossings_layer, view_for
+from .maps import OFFLINE_STYLE, TOOLTIP, CompactDeck, MapGeometry, base_layers, crossings_layer, view_for
 
 GI_COLOURS = {3: (178, 24, 43), 2: (239, 138, 98), 1: (253, 219, 199), 0: (236, 236, 236),
               -1: (209, 229, 240), -2: (103, 169, 207), -3: (33, 102, 172)}
@@ -43,7 +42,8 @@ def class_column(method: str) -> str:
 
 
 def _tip(lines) -> str:
-    return "<br/>".join(html.escape(str(x)) for x in lines if x)
+    """A tooltip as plain text, one line each (a text tooltip: values are never HTML)."""
+    return "\n".join(str(x) for x in lines if x)
 
 
 def result_features(frame, method: str, lang: str, slice_bins: pd.Series | None = None,
@@ -99,7 +99,7 @@ def deck(geom: MapGeometry, features: list[dict], lang: str, *, heat: pd.DataFra
     if show_crossings:
         layers.append(crossings_layer(geom, lang))
     return CompactDeck(layers=layers, initial_view_state=view_for(geom, codes), map_provider=None,
-                       map_style=OFFLINE_STYLE, tooltip={"html": "{tip}", "style": {"fontSize": "13px"}})
+                       map_style=OFFLINE_STYLE, tooltip=TOOLTIP)
 
 
 def heat_points(frame) -> pd.DataFrame:

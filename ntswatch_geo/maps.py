@@ -5,7 +5,6 @@ offline. Layer sizes depend on the number of districts, never on the number of r
 """
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 
@@ -91,8 +90,15 @@ def legend(breaks: np.ndarray, values: np.ndarray, lang: str) -> list[tuple[tupl
     return rows
 
 
+# deck.gl's text tooltip: the browser sets it as text (a name is never HTML), "\n" breaks the lines; the
+# html form would show Streamlit's escaped "<br/>" literally
+TOOLTIP = {"text": "{tip}", "style": {"fontFamily": "Noto Sans Thai, sans-serif", "fontSize": "13px",
+                                     "whiteSpace": "pre-line", "maxWidth": "320px"}}
+
+
 def _tip(lines: list[str]) -> str:
-    return "<br/>".join(html.escape(x) for x in lines)
+    """A tooltip as plain text, one line each: the map's tooltip is a text tooltip (values are never HTML)."""
+    return "\n".join(str(x) for x in lines)
 
 
 def district_layer(geom: MapGeometry, counts: pd.DataFrame, lang: str, selected: tuple[str, ...] = (),
@@ -191,8 +197,7 @@ def overview_deck(geom: MapGeometry, counts: pd.DataFrame, lang: str,
     view = view_for(geom, counts["code"] if len(counts) else [])
     deck = CompactDeck(layers=[*base_layers(geom, lang), dl, crossings_layer(geom, lang)],
                     initial_view_state=view, map_provider=None, map_style=OFFLINE_STYLE,
-                    tooltip={"html": "{tip}", "style": {"fontFamily": "Noto Sans Thai, sans-serif",
-                                                        "fontSize": "13px"}})
+                    tooltip=TOOLTIP)
     return deck, breaks
 
 

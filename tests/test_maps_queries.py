@@ -34,7 +34,9 @@ def test_map_payload_is_under_1_mb_and_does_not_grow_with_reports(geo_db):
     assert abs(big - small) < 0.02 * small  # only the numbers in the tooltips change
 
 
-def test_tooltips_escape_names():
+def test_tooltips_are_plain_text_never_html():
+    """The maps use deck.gl's text tooltip (set as text in the browser): a name is shown as typed, never
+    interpreted, and the lines are real line breaks, not a literal <br/> (issue 12)."""
     geom = maps.MapGeometry(provinces=[], neighbours=[], crossings=pd.DataFrame(
         columns=["name_en", "name_th", "crossing_type", "lon", "lat", "approximate"]),
         districts=[{"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]},
@@ -43,7 +45,8 @@ def test_tooltips_escape_names():
                             "province_th": "<i>", "province_en": "<i>"}])
     layer, _ = maps.district_layer(geom, counts, "th")
     tip = layer.data["features"][0]["properties"]["tip"]
-    assert "<script>" not in tip and "&lt;script&gt;" in tip
+    assert tip.split("\n")[0].startswith("<script>x</script>") and "<br" not in tip and "&lt;" not in tip
+    assert "text" in maps.TOOLTIP and "html" not in maps.TOOLTIP
 
 
 def test_class_breaks_split_nonzero_values_and_zero_gets_its_own_colour():
