@@ -77,6 +77,15 @@ def fmt_date(d: dt.date | None, lang: str) -> str:
     return f"{d.day} {months[d.month - 1]} {year(d.year, lang)}"
 
 
+def fmt_date_long(d: dt.date | None, lang: str) -> str:
+    """15 พฤศจิกายน 2569 (Thai, Buddhist era) or 15 November 2026: a date read back to the person who typed it."""
+    if d is None:
+        return "–"
+    from .reports.normalise import EN_MONTHS as EN_FULL, TH_MONTHS as TH_FULL
+    month = TH_FULL[d.month - 1] if lang == "th" else EN_FULL[d.month - 1].capitalize()
+    return f"{d.day} {month} {year(d.year, lang)}"
+
+
 def fmt_month(d: dt.date, lang: str) -> str:
     """ม.ค. 2568 or Jan 2025."""
     months = TH_MONTHS if lang == "th" else EN_MONTHS
@@ -109,3 +118,25 @@ def fmt_p(x: float | None, lang: str = "en") -> str:
     if x is None or x != x:
         return "–"
     return "< 0.001" if x < 0.001 else f"= {x:.3f}"
+
+
+_LEADING_VOWELS = "\u0e40\u0e41\u0e42\u0e43\u0e44"          # เ แ โ ใ ไ: written before the consonant
+_MARKS = dict.fromkeys(map(ord, "\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d\u0e4e"))   # ็ ่ ้ ๊ ๋ ์ ํ ๎
+
+
+def sort_key(text: str | None, lang: str = "th") -> tuple:
+    """A key that sorts names as a Thai reader expects (dictionary order): a leading vowel (เ แ โ ใ ไ) sorts
+    after the consonant it precedes, tone and other marks only break ties. English: case-insensitive."""
+    s = text or ""
+    if lang != "th":
+        return (s.casefold(), s)
+    chars = list(s)
+    i = 0
+    while i < len(chars) - 1:
+        if chars[i] in _LEADING_VOWELS and "\u0e01" <= chars[i + 1] <= "\u0e2e":
+            chars[i], chars[i + 1] = chars[i + 1], chars[i]
+            i += 2
+        else:
+            i += 1
+    swapped = "".join(chars)
+    return (swapped.translate(_MARKS), swapped, s)

@@ -239,3 +239,16 @@ def test_markdown_in_a_link_value_is_shown_as_text_not_as_a_link_or_an_image(env
     for v in shown:
         # Streamlit renders these as Markdown: escaped brackets and parentheses make no link and no image
         assert "](" not in v and "![" not in v, v
+
+
+def test_the_province_list_is_in_thai_dictionary_order_in_thai_and_alphabetical_in_english(env):
+    from ntswatch_geo.i18n import sort_key
+
+    th = app_as("ana")
+    box = next(m for m in th.sidebar.multiselect if m.label == "จังหวัด")
+    shown = list(box.options)
+    assert shown == sorted(shown, key=sort_key), shown
+    assert shown.index("เชียงราย") < shown.index("ตราด") < shown.index("อุบลราชธานี")   # not code-point order
+    en = app_as("ana", lang="en")
+    box = next(m for m in en.sidebar.multiselect if m.label == "Provinces")
+    assert box.options == sorted(box.options, key=str.casefold), box.options[:5]

@@ -63,3 +63,11 @@ def test_numbers_and_percentages_are_formatted_alike_in_both_languages():
 
 def test_translation_fills_placeholders():
     assert t("login.locked", "en", seconds=42) == "Too many failed attempts. Try again in 42 seconds."
+
+
+def test_thai_names_sort_in_dictionary_order_not_by_code_point():
+    from ntswatch_geo.i18n import sort_key
+    names = ["อุบลราชธานี", "เชียงราย", "ตราด", "กาญจนบุรี", "ไชยา", "จันทบุรี", "แม่สาย", "มุกดาหาร", "เลย"]
+    assert sorted(names, key=sort_key) == ["กาญจนบุรี", "จันทบุรี", "เชียงราย", "ไชยา", "ตราด", "มุกดาหาร",
+                                           "แม่สาย", "เลย", "อุบลราชธานี"]
+    assert sorted(["Trat", "chiang rai", "Ubon"], key=lambda s: sort_key(s, "en")) == ["chiang rai", "Trat", "Ubon"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ..filters import QUERY_KEYS, FilterOptions, Filters, default_filters, from_query
-from ..i18n import LANGS, fmt_date, label, t
+from ..i18n import LANGS, fmt_date, label, sort_key, t
 from ..scope import Scope
 from ..text import plain
 from . import data
@@ -98,11 +98,13 @@ def filters(con, scope: Scope, lang: str, version: tuple) -> Filters:
     fixed_province = scope.province_code is not None
     if fixed_province:  # show the one province the account covers, not "all"
         st.session_state[W["provs"]] = [scope.province_code]
-    sb.multiselect(t("filters.provinces", lang), opts.provinces, key=W["provs"], disabled=fixed_province,
+    prov_opts = sorted(opts.provinces, key=lambda c: sort_key(names["prov"][c][lang], lang))   # by name, as read
+    sb.multiselect(t("filters.provinces", lang), prov_opts, key=W["provs"], disabled=fixed_province,
                    format_func=lambda c: names["prov"][c][lang], placeholder=t("filters.all", lang),
                    help=t("filters.scope_fixed", lang) if fixed_province else None)
     chosen_provs = st.session_state.get(W["provs"]) or []
-    dist_opts = [d for d in opts.districts if not chosen_provs or opts.district_province[d] in chosen_provs]
+    dist_opts = sorted((d for d in opts.districts if not chosen_provs or opts.district_province[d] in chosen_provs),
+                       key=lambda c: sort_key(names["dist"][c][lang], lang))
     st.session_state[W["dists"]] = [d for d in st.session_state.get(W["dists"], []) if d in dist_opts]
     if scope.district_code:  # a district officer's one district, shown rather than "all"
         st.session_state[W["dists"]] = [scope.district_code]
