@@ -1,40 +1,101 @@
-"""Verification queue: a district officer's new reports, oldest first; verify, reject, mark duplicate, forward."""
+"""Verification queue: a district officer's reports by status, oldest (or newest) first, a page at a time, searchable
+by reference number, district, incident date and text; verify, reject, mark duplicate, forward, redact."""
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from ntswatch_geo import privacy
 from ntswatch_geo import verification as vq
-from ntswatch_geo.i18n import fmt_date, label, t
+from ntswatch_geo.i18n import fmt_date, fmt_int, label, t
 from ntswatch_geo.taxonomy import AGENCIES
 from ntswatch_geo.text import plain
 from ntswatch_geo.ui import widgets
 from ntswatch_geo.ui.session import client_address, connection
 
+PAGE_SIZE = 50
+SEARCH_KEYS = {"q_ref": "", "q_district": "", "q_from": None, "q_to": None, "q_text": ""}
+
 ctx = st.session_state["ctx"]
 lang, scope = ctx.lang, ctx.user.scope()
 con = connection()
 st.title(t("queue.title", lang))
+
+
+def _turn(step: int) -> None:
+    st.session_state["q_page"] = max(1, int(st.session_state.get("q_page", 1)) + step)
+
+
+def _clear_search() -> None:
+    for key, empty in SEARCH_KEYS.items():
+        st.session_state[key] = empty
+
+
 # decided reports (forwarded, rejected) are listed too: their personal data can still be redacted
 show = st.segmented_control(t("queue.show", lang), ["new", "verified", "forwarded", "rejected", "suspected_spam"],
                             default="new", key="q_status",
                             format_func=lambda s: label("status", s, lang)) or "new"
-df = vq.queue(con, scope, statuses=(show,), newest_first=show in ("forwarded", "rejected"))
+decided = show in ("forwarded", "rejected")
+sort_default = "newest" if decided else "oldest"
+sort = st.segmented_control(t("queue.sort", lang), ["oldest", "newest"], default=sort_default, key=f"q_sort_{show}",
+                            format_func=lambda s: t(f"queue.sort_{s}", lang)) or sort_default
+with st.container(border=True):
+    wide = scope.district_code is None          # an officer's scope is one district: no district box
+    cols = st.columns([3, 3, 2, 2, 4] if wide else [3, 2, 2, 4])
+    ref_q = cols[0].text_input(t("queue.search_ref", lang), key="q_ref", placeholder="NTS-2569-000215")
+    district_q = cols[1].text_input(t("queue.search_district", lang), key="q_district") if wide else ""
+    today = dt.date.today()
+    date_from = cols[-3].date_input(t("queue.search_from", lang), value=None, key="q_from", format="DD/MM/YYYY",
+                                    min_value=dt.date(2015, 1, 1), max_value=today)
+    date_to = cols[-2].date_input(t("queue.search_to", lang), value=None, key="q_to", format="DD/MM/YYYY",
+                                  min_value=dt.date(2015, 1, 1), max_value=today)
+    text_q = cols[-1].text_input(t("queue.search_text", lang), key="q_text")
+    search = vq.QueueSearch(ref=ref_q, district=district_q, date_from=date_from, date_to=date_to, text=text_q)
+    if not search.empty:
+        st.button(t("queue.search_clear", lang), key="q_clear", icon=":material/close:", on_click=_clear_search)
+signature = (show, sort, search.cleaned())
+if st.session_state.get("q_sig") != signature:   # a new status, order or search starts at its first page
+    st.session_state["q_sig"] = signature
+    st.session_state["q_page"] = 1
+df = vq.queue(con, scope, statuses=(show,), page_size=PAGE_SIZE, newest_first=sort == "newest",
+              page=st.session_state.get("q_page", 1), search=search)
+st.session_state["q_page"] = page = df.attrs["page"]
+msg = st.session_state.pop("q_msg", None)      # the last decision's outcome, also when the list is now empty
+if msg:
+    (st.success if msg[0] == "ok" else st.error)(msg[1])
 widgets.synthetic_banner(int(df["is_synthetic"].sum()), len(df), lang)
 if df.empty:
-    st.info(t("queue.empty", lang), icon=":material/inbox:")
+    if search.empty:
+        st.info(t("queue.empty", lang), icon=":material/inbox:")
+    else:
+        c = search.cleaned()
+        what = [t(f"queue.what_{k}", lang, v=plain(v)) for k, v in (("ref", c.ref), ("district", c.district),
+                                                                   ("text", c.text)) if v]
+        what += [t(f"queue.what_{k}", lang, d=fmt_date(d, lang)) for k, d in (("from", c.date_from),
+                                                                            ("to", c.date_to)) if d]
+        st.info(t("queue.no_match", lang, status=label("status", show, lang), what=", ".join(what)),
+                icon=":material/search_off:")
     st.stop()
-newest = show in ("forwarded", "rejected")
-st.caption(t("queue.count_newest" if newest else "queue.count", lang, n=len(df)))
+first = (page - 1) * df.attrs["page_size"] + 1
+st.caption(t("queue.count_newest" if sort == "newest" else "queue.count", lang, first=fmt_int(first, lang),
+             last=fmt_int(first + len(df) - 1, lang), total=fmt_int(df.attrs["total"], lang)))
 held = show == "suspected_spam"
 if held:
     st.info(t("queue.held_help", lang), icon=":material/block:")
 view = df.assign(district=df[f"district_{lang}"], category=df["category"].map(lambda k: label("category", k, lang)),
-                 received=df["received_at"].dt.strftime("%Y-%m-%d %H:%M"))
+                 received=df["received_at"].dt.strftime("%Y-%m-%d %H:%M"), place_text=df["place_text"].fillna("–"))
 st.dataframe(view[["ref_no", "received", "category", "district", "place_text", "description"]], hide_index=True,
-             width="stretch", height=260, column_config={
-                 "ref_no": t("queue.ref", lang), "received": t("queue.received", lang),
+             width="stretch", height=min(260, 38 + 35 * len(view)), column_config={
+                 "ref_no": st.column_config.TextColumn(t("queue.ref", lang), width="medium"), "received": t("queue.received", lang),
                  "category": t("form.category", lang), "district": t("table.district", lang),
                  "place_text": t("form.place", lang), "description": t("form.description", lang)})
+if df.attrs["pages"] > 1:
+    nav = st.columns([2, 3, 2])
+    nav[0].button(t("queue.prev", lang), key="q_prev", icon=":material/chevron_left:", width="stretch",
+                  disabled=page <= 1, on_click=_turn, args=(-1,))
+    nav[1].caption(t("queue.page", lang, page=fmt_int(page, lang), pages=fmt_int(df.attrs["pages"], lang)))
+    nav[2].button(t("queue.next", lang), key="q_next", icon=":material/chevron_right:", width="stretch",
+                  disabled=page >= df.attrs["pages"], on_click=_turn, args=(1,))
 ref = st.selectbox(t("queue.pick", lang), list(df["ref_no"]), key="q_pick")
 r = df[df["ref_no"] == ref].iloc[0]
 left, right = st.columns([3, 2])
@@ -59,7 +120,7 @@ with left:
                      fields=", ".join(t(f"privacy.field_{f}", lang) for f in red["fields"]),
                      reason=plain(red["reason"])))
     st.markdown(f"**{t('queue.history', lang)}**")
-    hist = vq.history(con, int(r["id"]))
+    hist = vq.history_labelled(vq.history(con, int(r["id"])), lang)
     st.dataframe(hist, hide_index=True, width="stretch", column_config={
         c: t(f"queue.col_{c}", lang) for c in hist.columns})
 with right:
@@ -113,6 +174,3 @@ with right:
         else:
             st.session_state["q_msg"] = ("error", t(f"queue.err_{res.code}", lang))
         st.rerun()
-msg = st.session_state.pop("q_msg", None)
-if msg:
-    (st.success if msg[0] == "ok" else st.error)(msg[1])

@@ -17,6 +17,8 @@ same report unknowingly — the second gets a conflict and reloads.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +26,8 @@ import pandas as pd
 from . import audit
 from .db import Rollback, is_conflict, run_query, transaction
 from .scope import Scope
+from .reports.normalise import clean_text, thai_digits
+from .reports.places import strip_prefix
 from .taxonomy import AGENCIES
 
 ACTIONS = {
@@ -50,16 +54,97 @@ def can_use_queue(scope: Scope) -> bool:
     return scope.role in QUEUE_ROLES
 
 
-def queue(con, scope: Scope, statuses=("new",), limit: int = 200, newest_first: bool = False) -> pd.DataFrame:
-    """Reports in the viewer's scope with one of `statuses`, oldest first (newest first when asked: decided
-    reports, looked up to redact them); contact details only where allowed."""
+@dataclass(frozen=True)
+class QueueSearch:
+    """What an officer looks for in the queue; every part is optional and they combine (AND).
+
+    ref: a reference number, whole or part ("NTS-2569-000215", "0215", "nts 2569"; dashes, spaces, case and Thai
+    digits do not matter); district: a 4-digit code or part of the Thai or English name ("อ.อรัญประเทศ",
+    "aranya"); date_from / date_to: the day of the incident, inclusive (swapped if given the wrong way round);
+    text: words in the description or the place (%, _ and \\ are literal).
+    """
+    ref: str | None = None
+    district: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    text: str | None = None
+
+    def cleaned(self) -> "QueueSearch":
+        """The same search with text trimmed (empty = absent) and the dates in order."""
+        lo, hi = self.date_from, self.date_to
+        if lo and hi and lo > hi:
+            lo, hi = hi, lo
+        return QueueSearch(_clean(self.ref), _clean(self.district), lo, hi, _clean(self.text))
+
+    @property
+    def empty(self) -> bool:
+        c = self.cleaned()
+        return not (c.ref or c.district or c.date_from or c.date_to or c.text)
+
+
+def _clean(value) -> str | None:
+    text = clean_text(value)
+    return thai_digits(text) if text else None
+
+
+def like_pattern(text: str) -> str:
+    """`text` as an ILIKE 'contains' pattern with '\\' as the escape: %, _ and \\ typed by a user are literal."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_params(search: QueueSearch | None) -> dict:
+    s = (search or QueueSearch()).cleaned()
+    ref = re.sub(r"[\s\-]+", "", s.ref).upper() if s.ref else None
+    code = s.district if s.district and re.fullmatch(r"\d{4}", s.district) else None
+    name = strip_prefix(s.district) if s.district and not code else None
+    return {"ref_pattern": like_pattern(ref) if ref else None,
+            "district_code": code, "district_pattern": like_pattern(name) if name else None,
+            "date_from": s.date_from, "date_to": s.date_to,
+            "text_pattern": like_pattern(s.text) if s.text else None}
+
+
+def queue(con, scope: Scope, statuses=("new",), page_size: int = 200, newest_first: bool = False, *,
+          page: int = 1, search: QueueSearch | None = None, limit: int | None = None) -> pd.DataFrame:
+    """One page of the reports in the viewer's scope with one of `statuses` that match `search`, oldest first
+    (newest first when asked: decided reports, looked up to redact them); contact details only where allowed.
+
+    The scope is always applied and a search only narrows it. `page` counts from 1; a page past the last gives
+    the last page. `df.attrs` holds total (all that match, on every page), page (the page returned), page_size
+    and pages. `limit` is the former name of `page_size`.
+    """
     if not can_use_queue(scope):
         raise PermissionError(f"role {scope.role!r} has no verification queue; allowed: {', '.join(QUEUE_ROLES)}")
-    df = run_query(con, "verification_queue", {"statuses": list(statuses), "limit": limit, "newest_first": newest_first,
-                                               **scope.sql_params()}).df()
+    size = max(1, int(limit if limit is not None else page_size))
+    df = run_query(con, "verification_queue", {
+        "statuses": list(statuses), "page": max(1, int(page)), "page_size": size, "newest_first": newest_first,
+        **_search_params(search), **scope.sql_params()}).df()
+    total = int(df["total"].iloc[0]) if len(df) else 0
+    shown = int(df["page_no"].iloc[0]) if len(df) else 1
+    df = df.drop(columns=["total", "page_no"])
     if not scope.sees_contacts:
         df = df.drop(columns=CONTACT_COLUMNS)
+    df.attrs.update(total=total, page=shown, page_size=size, pages=max(1, -(-total // size)))
     return df
+
+
+def history_labelled(hist: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The trail as a reader sees it: actions, statuses and agencies as labels in `lang`, "–" for nothing."""
+    from .audit import label as action_label
+    from .i18n import label
+
+    out = hist.copy()
+    out["action"] = out["action"].map(lambda a: action_label(a, lang))
+    for col in ("from_status", "to_status"):
+        out[col] = out[col].map(lambda s: label("status", s, lang) if isinstance(s, str) else "–")
+    if "agency" in out:
+        out["agency"] = out["agency"].map(lambda a: AGENCIES[a][0 if lang == "th" else 1] if a in AGENCIES else "–")
+    if "duplicate_of" in out:
+        out["duplicate_of"] = out["duplicate_of"].map(lambda d: "–" if pd.isna(d) else str(int(d)))
+    for col in ("actor", "note"):
+        if col in out:
+            out[col] = out[col].fillna("–")
+    return out
 
 
 def history(con, report_id: int) -> pd.DataFrame:

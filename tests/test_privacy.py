@@ -374,6 +374,7 @@ def count(db, sql, params=()):
 def test_the_queue_redacts_a_report_with_a_reason_and_records_each_contact_view_once(app_db):
     db, rid, ref = app_db
     at = run("off2706", "app_pages/queue.py")
+    at.text_input(key="q_ref").input(ref).run()                               # a report of an hour ago: search it
     at.selectbox(key="q_pick").set_value(ref).run()
     assert any(PHONE in c.value for c in at.caption)                           # the officer sees the contact
     at.run()                                                                   # a rerun is not a second view
@@ -438,6 +439,7 @@ def test_a_forwarded_report_is_found_on_the_queue_and_only_its_personal_data_can
         con.close()
     at = run("off2706", "app_pages/queue.py")
     at.segmented_control(key="q_status").set_value("forwarded").run()
+    at.text_input(key="q_ref").input(ref).run()
     at.selectbox(key="q_pick").set_value(ref).run()
     labels = {b.label for b in at.button}
     assert "Verify" not in labels and "Reject" not in labels and any("decided" in c.value for c in at.caption)

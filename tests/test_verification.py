@@ -115,3 +115,18 @@ def test_a_closed_report_cannot_be_verified_again(con):
     r = first_new(con)
     res = vq.act(con, OFFICER, int(r.id), "reject", int(r.version), note="spam")
     assert vq.act(con, OFFICER, int(r.id), "verify", res.new_version).code == "bad_transition"
+
+
+def test_the_history_reads_as_labels_in_thai_and_english_never_codes_or_none():
+    import pandas as pd
+    from ntswatch_geo.verification import history_labelled
+    hist = pd.DataFrame({"acted_at": [pd.Timestamp("2026-11-01 10:00")] * 2, "actor": ["public", "system:guard"],
+                         "action": ["created", "hold_spam"], "from_status": [None, "new"],
+                         "to_status": ["new", "suspected_spam"], "note": [None, "client_flood"],
+                         "agency": [None, None], "duplicate_of": [None, None]})
+    th = history_labelled(hist, "th")
+    assert list(th["action"]) == ["รับรายงาน", "พักไว้เพราะสงสัยว่าเป็นสแปม"]
+    assert list(th["to_status"]) == ["ใหม่", "พักไว้: สงสัยว่าเป็นสแปม"] and th["from_status"][0] == "–"
+    en = history_labelled(hist, "en")
+    assert en["action"][1] == "held as suspected spam" and en["agency"][0] == "–"
+    assert "None" not in en.astype(str).to_string() and "nan" not in th.astype(str).to_string()
