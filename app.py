@@ -21,12 +21,13 @@ st.session_state["ctx"] = Context(lang=lang, user=user)
 
 report = st.Page("app_pages/report.py", title=t("nav.report", lang), icon=":material/campaign:",
                  default=user is None)
+status = st.Page("app_pages/status.py", title=t("nav.status", lang), icon=":material/search:", url_path="status")
 if user is None:
-    pages = [report, st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon=":material/login:")]
+    pages = [report, status, st.Page("app_pages/login.py", title=t("nav.sign_in", lang), icon=":material/login:")]
     pages += [st.Page("app_pages/login.py", title=t("nav.sign_in", lang), url_path=p, visibility="hidden")
               for p in SIGNED_IN_PAGES]
 else:
-    operate = [report]
+    operate = [report, status]
     if user.role in ("district_officer", "admin"):
         operate += [st.Page("app_pages/office.py", title=t("nav.office", lang), icon=":material/edit_note:"),
                     st.Page("app_pages/queue.py", title=t("nav.queue", lang), icon=":material/fact_check:")]

@@ -10,5 +10,6 @@ lang = st.session_state["ctx"].lang
 con = connection()
 st.title(t("form.public_title", lang))
 st.caption(t("form.public_intro", lang))
+st.info(t("form.emergency", lang), icon=":material/emergency:")
 report_form.render(con, lang, lambda fields: submit_report(con, fields, channel="online", actor="public",
                                                          client=client_address()))

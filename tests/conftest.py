@@ -101,4 +101,5 @@ def _fresh_intake_guard():
     with none spent, so one test's submissions never throttle another's."""
     from ntswatch_geo.reports import guard
     guard.default_guard().reset()
+    guard.default_lookup_guard().reset()
     yield

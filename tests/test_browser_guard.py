@@ -62,9 +62,8 @@ def choose(page, label: str, option: str) -> None:
 
 def fill_report(page, text: str, day: str) -> None:
     choose(page, "เหตุที่เกิดขึ้น (ประเภท)", "การค้ามนุษย์")
-    page.get_by_label("วันที่เกิดเหตุ", exact=True).get_by_role("spinbutton").first.click()
-    page.keyboard.type(day)
-    page.keyboard.press("Tab")
+    page.get_by_label("วันที่เกิดเหตุ", exact=True).fill(day)
+    page.get_by_label("วันที่เกิดเหตุ", exact=True).press("Enter")
     wait_idle(page)
     choose(page, "จังหวัด", "สระแก้ว")
     choose(page, "อำเภอ", "อรัญประเทศ")
@@ -95,13 +94,13 @@ def test_a_citizen_sending_too_fast_is_told_to_wait_in_thai_and_the_officer_rele
             wait_idle(page)
             refs = []
             for i, text in enumerate(texts[:2]):
-                fill_report(page, text, f"{10 + i}102026")
+                fill_report(page, text, f"{10 + i}/10/2569")
                 ok = page.locator('[data-testid="stAlertContentSuccess"]')
                 expect(ok).to_contain_text("เลขที่อ้างอิง")       # held or not, the citizen gets a reference
                 refs.append(re.search(r"NTS-\d{4}-\d+", ok.inner_text()).group(0))
                 page.get_by_role("button", name="แจ้งเหตุเรื่องอื่น").click()
                 wait_idle(page)
-            fill_report(page, texts[2], "12102026")
+            fill_report(page, texts[2], "12/10/2569")
             error = page.locator('[data-testid="stAlertContentError"]').first
             expect(error).to_contain_text("ถี่เกินไป")
             expect(error).to_contain_text("191")

@@ -79,10 +79,9 @@ def test_a_citizen_reports_an_incident_and_gets_a_reference_number(page, server)
     expect(page.get_by_role("heading", name="แจ้งเหตุ")).to_be_visible()
     wait_idle(page)
     choose(page, "เหตุที่เกิดขึ้น (ประเภท)", "การลักลอบค้า/ขนยาเสพติด")
-    # the date field is a group of day / month / year segments that advance as digits are typed
-    page.get_by_label("วันที่เกิดเหตุ", exact=True).get_by_role("spinbutton").first.click()
-    page.keyboard.type("20112026")
-    page.keyboard.press("Tab")
+    # the date is typed as Thai people write it (Buddhist-era year); Enter commits the field
+    page.get_by_label("วันที่เกิดเหตุ", exact=True).fill("20/11/2569")
+    page.get_by_label("วันที่เกิดเหตุ", exact=True).press("Enter")
     wait_idle(page)
     choose(page, "จังหวัด", "หนองคาย")
     choose(page, "อำเภอ", "เมืองหนองคาย")

@@ -139,7 +139,7 @@ def app(user: str | None, query: dict | None = None) -> AppTest:
 
 
 ADMIN_PAGES = ["overview", "hotspots", "trends", "briefing", "sites", "office", "queue", "data", "admin",
-               "audit", "report"]
+               "audit", "report", "status"]
 
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)
@@ -165,10 +165,19 @@ def test_the_queue_shows_contacts_and_the_redaction_reason_as_text(env):
 def test_a_typed_coordinate_is_quoted_as_text_in_the_form_error(env):
     at = app(None)
     at.selectbox(key="rf_cat").set_value("drug_trafficking")
-    at.date_input(key="rf_date").set_value(DEMO_END)
+    at.text_input(key="rf_date").input(DEMO_END.strftime("%d/%m/%Y"))
     at.text_input(key="rf_lat").input(LINK)
     at.text_input(key="rf_lon").input("102.5")
     at.button(key="rf_submit").click().run()
+    assert at.error
+    check(at, shown=(LINK,))
+
+
+def test_a_typed_reference_is_quoted_as_text_on_the_status_page(env):
+    at = app(None)
+    at.switch_page("app_pages/status.py").run()
+    at.text_input(key="st_ref").input(LINK)
+    next(b for b in at.button if b.label == "ตรวจสอบสถานะ").click().run()
     assert at.error
     check(at, shown=(LINK,))
 

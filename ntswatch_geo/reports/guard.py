@@ -173,6 +173,57 @@ def default_guard() -> IntakeGuard:
     return IntakeGuard(**given)
 
 
+# ------------------------------------------------------------------------ status-page lookups
+
+LOOKUP_LIMITS = "20 per 10 minutes;100 per day"
+LOOKUP_GLOBAL = "300 per minute"
+
+
+class LookupGuard:
+    """Rate limits on the public status page (ntswatch_geo.status): reference numbers are sequential, so
+    looking them up one after another must be slow. LOOKUP_LIMITS per client key (NTSWATCH_RATE_LOOKUP
+    overrides them), LOOKUP_GLOBAL across all visitors (also for those without a key); the same storage
+    setting as IntakeGuard."""
+
+    def __init__(self, storage_uri: str | None = None, per_client: str = LOOKUP_LIMITS,
+                 global_limit: str = LOOKUP_GLOBAL):
+        self.storage = storage_from_string(storage_uri or os.environ.get("NTSWATCH_RATE_LIMIT_STORAGE")
+                                           or "memory://")
+        self.limiter = MovingWindowRateLimiter(self.storage)
+        self.per_client, self.global_limit = parse_many(per_client), parse_many(global_limit)
+        self._lock = threading.Lock()
+
+    def reset(self) -> None:
+        self.storage.reset()
+
+    def check(self, client: str | None) -> int:
+        """Count one lookup from `client` (a client_key or None): 0 when allowed, else seconds to wait."""
+        with self._lock:
+            keyed = [(item, ("lookup", client)) for item in self.per_client] if client is not None else []
+            for item, ids in keyed + [(item, ("lookup", "all")) for item in self.global_limit]:
+                if not self.limiter.test(item, *ids):
+                    reset_at = self.limiter.get_window_stats(item, *ids).reset_time
+                    return max(1, int(reset_at - time.time() + 0.999))
+            for item, ids in keyed + [(item, ("lookup", "all")) for item in self.global_limit]:
+                self.limiter.hit(item, *ids)
+            return 0
+
+
+@lru_cache(maxsize=1)
+def default_lookup_guard() -> LookupGuard:
+    """The process's status-page guard, with NTSWATCH_RATE_LOOKUP for the per-client limits where set."""
+    text = os.environ.get("NTSWATCH_RATE_LOOKUP", "").strip()
+    if text:
+        try:
+            parse_many(text)
+        except ValueError:
+            from ..errors import InputError
+            raise InputError(f"NTSWATCH_RATE_LOOKUP={text!r}: not a rate limit; write e.g. "
+                             f"'20 per 10 minutes;100 per day'") from None
+        return LookupGuard(per_client=text)
+    return LookupGuard()
+
+
 # ------------------------------------------------------------------------------------------ layer 2
 
 

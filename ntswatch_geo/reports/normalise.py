@@ -300,18 +300,24 @@ def parse_date(value) -> ParsedDate:
 def check_date_range(d: dt.date, today: dt.date, original=None, note: str = "") -> None:
     """Raise 'future' or 'out_of_range' unless MIN_DATE <= d <= today (see the module docstring)."""
     shown = f"{original!s:.40} → " if original is not None and str(original) != d.isoformat() else ""
+    shown_th = shown         # the Thai message shows the date as read in Thai, Buddhist era: no English note
     if note and shown:
         shown = f"{original!s:.40} ({note}) → "
     if d > today and (d - today).days <= FUTURE_GRACE_DAYS:
         raise Problem("future", f"{shown}{d.isoformat()} is in the future (today is {today.isoformat()})",
-                      f"{shown}{d.isoformat()} เป็นวันในอนาคต (วันนี้คือ {today.isoformat()})")
+                      f"{shown_th}{_th_date(d)} เป็นวันในอนาคต (วันนี้คือ {_th_date(today)})")
     if d < MIN_DATE or d > today:
         raise Problem(
             "out_of_range",
             f"{shown}{d.isoformat()} is outside the allowed range {MIN_DATE.isoformat()} to {today.isoformat()}"
             " (4-digit years above 2400 and all 2-digit years are Buddhist era)",
-            f"{shown}{d.isoformat()} อยู่นอกช่วงที่รับได้ {MIN_DATE.isoformat()} ถึง {today.isoformat()}"
+            f"{shown_th}{_th_date(d)} อยู่นอกช่วงที่รับได้ {_th_date(MIN_DATE)} ถึง {_th_date(today)}"
             " (ปี 4 หลักที่มากกว่า 2400 และปี 2 หลักถือเป็น พ.ศ.)")
+
+
+def _th_date(d: dt.date) -> str:
+    """15 พ.ย. 2569: a date in a Thai message (Buddhist era)."""
+    return f"{d.day} {TH_MONTH_ABBR[d.month - 1]} {d.year + BE_OFFSET}"
 
 
 def parse_occurred(value, today: dt.date) -> ParsedDate:

@@ -5,12 +5,12 @@ are shown under that field in the viewer's language.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from .. import gazetteer
-from ..i18n import label, t
+from ..i18n import fmt_date_long, label, t
+from ..reports import normalise as nz
+from ..reports.validate import bangkok_now
 from ..taxonomy import CATEGORY_KEYS
 from ..text import plain
 
@@ -66,6 +66,23 @@ def _location(con, lang: str, office_district: str | None) -> dict:
             "place_text": place or None}
 
 
+def _date_read_back(col, text: str | None, lang: str) -> bool:
+    """The typed date as the package reads it ("อ่านได้ว่า: 15 พฤศจิกายน 2569") under the field, or the
+    package's error for it; True when an error was shown (the submitted one would repeat it)."""
+    if not (text or "").strip():
+        return False
+    try:
+        parsed = nz.parse_occurred(text, bangkok_now().date())
+    except nz.Problem as p:
+        st.error(plain(p.message_th if lang == "th" else p.message_en), icon=":material/error:")
+        return True
+    shown = fmt_date_long(parsed.date, lang)
+    if parsed.precision == "month":
+        shown = shown.split(" ", 1)[1]
+    col.caption(t("form.date_read_as", lang, date=shown))
+    return False
+
+
 SHOWN = {"category", "occurred_date", "occurred_time", "district", "province", "lat", "lon", "location",
          "place_text", "description", "intake_method", "reporter_type", "contact_phone", "contact_consent"}
 
@@ -81,6 +98,7 @@ def render(con, lang: str, submit, office: bool = False, office_district: str | 
     receipt = st.session_state.get(K_DONE)
     if receipt:
         st.success(t("form.thanks", lang, ref=receipt), icon=":material/check_circle:")
+        st.page_link("app_pages/status.py", label=t("form.status_link", lang), icon=":material/search:")
         if st.button(t("form.another", lang)):
             st.session_state.pop(K_DONE, None)
             st.rerun()
@@ -89,13 +107,14 @@ def render(con, lang: str, submit, office: bool = False, office_district: str | 
                        format_func=lambda k: label("category", k, lang), placeholder=t("form.choose", lang))
     _err("category", lang)
     c1, c2, c3 = st.columns([2, 2, 1])
-    day = c1.date_input(t("form.date", lang), key="rf_date", value=None, max_value=dt.date.today(),
-                        min_value=dt.date(2015, 1, 1), format="DD/MM/YYYY")
+    day = c1.text_input(t("form.date", lang), key="rf_date", placeholder=t("form.date_placeholder", lang),
+                        help=t("form.date_help", lang), max_chars=60)
     when = c2.time_input(t("form.time", lang), key="rf_time", value=None)
     approx = c3.checkbox(t("form.approx", lang), key="rf_approx")
-    _err("occurred_date", lang)
+    if not _date_read_back(c1, day, lang):
+        _err("occurred_date", lang)
     _err("occurred_time", lang)
-    fields = {"category": cat, "occurred_date": day, "occurred_time": when, "occurred_approx": approx}
+    fields = {"category": cat, "occurred_date": day or None, "occurred_time": when, "occurred_approx": approx}
     fields.update(_location(con, lang, office_district))
     desc = st.text_area(t("form.description", lang), key="rf_desc", max_chars=5000, height=140)
     _err("description", lang)
