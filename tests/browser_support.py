@@ -211,6 +211,15 @@ def assert_no_exception(page, where: str = "") -> None:
     assert "Traceback" not in body, f"traceback text{' on ' + where if where else ''}:\n{body[:3000]}"
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the Streamlit selectbox labelled `label`."""
+    box = page.get_by_label(label, exact=True)
+    box.click()
+    page.keyboard.type(option)  # long lists are virtualised: filter so the option is drawn
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
 def sign_in(page, base: str, account: Account, lang_labels: dict | None = None, query: str = "") -> None:
     """Open the app and sign in through the form (labels in Thai, the default language)."""
     labels = lang_labels or {"username": "ชื่อผู้ใช้", "password": "รหัสผ่าน", "submit": "เข้าสู่ระบบ"}

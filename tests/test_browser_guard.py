@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from browser_support import (ACCOUNTS, RUN_TIMEOUT_MS, app_db, app_users, assert_no_exception,  # noqa: F401
-                             launch_chromium, outside_address, screenshot, sign_in, streamlit_server, wait_idle)
+                             choose, launch_chromium, outside_address, screenshot, sign_in, streamlit_server, wait_idle)
 from ntswatch_geo.db import connect
 
 pytestmark = pytest.mark.browser
@@ -50,14 +50,6 @@ def new_page(browser, locale="th-TH"):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
     context.set_default_timeout(RUN_TIMEOUT_MS)
     return context, context.new_page()
-
-
-def choose(page, label: str, option: str) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
 
 
 def fill_report(page, text: str, day: str) -> None:

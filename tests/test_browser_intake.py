@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users, assert_no_exception,  # noqa: F401
-                             launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
+                             choose, launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
 
 if not CHROMIUM.exists():
     import os
@@ -55,15 +55,6 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick `option` in the Streamlit selectbox labelled `label`."""
-    box = page.get_by_label(label, exact=True)
-    box.click()
-    page.keyboard.type(option)  # long lists are virtualised: filter so the option is drawn
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
 
 
 def db_row(db, sql, params=()):

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users, assert_no_exception,  # noqa: F401
-                             launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
+                             choose, launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
 
 if not CHROMIUM.exists():
     import os
@@ -45,14 +45,6 @@ def new_page(browser, locale="th-TH"):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale=locale)
     context.set_default_timeout(RUN_TIMEOUT_MS)
     return context, context.new_page()
-
-
-def choose(page, label: str, option: str) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.click()
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
 
 
 def type_date(page, label: str, day: int, month: int, year_be: int) -> None:
