@@ -359,13 +359,22 @@ class UserStore:
         self._change(username, change)
         return not used
 
+    def require(self, username: str) -> User:
+        """The user, or an InputError naming the users there are."""
+        return self._require(self._load(), username)
+
+    def _require(self, users: list[User], username: str) -> User:
+        key = _normalise(username)
+        for u in users:
+            if u.username == key:
+                return u
+        names = ", ".join(sorted(u.username for u in users)) or "none"
+        raise InputError(f"no user {username!r} in {self.path} (users: {names})")
+
     def remove(self, username: str) -> None:
         with self._write_lock:
             users = self._load()
-            key = _normalise(username)
-            if not any(u.username == key for u in users):
-                names = ", ".join(sorted(u.username for u in users)) or "none"
-                raise InputError(f"no user {username!r} in {self.path} (users: {names})")
+            key = self._require(users, username).username
             self._save([u for u in users if u.username != key])
 
 

@@ -5,6 +5,7 @@ untouched), 1 anything unexpected.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -210,18 +211,27 @@ users_app = typer.Typer(help="Accounts and roles in the users file ($NTSWATCH_US
 app.add_typer(users_app, name="users")
 
 
+@contextlib.contextmanager
 def _users_db(db: Optional[Path]):
-    """The project database, opened for writing: every user change is recorded in its audit trail.
+    """The project database, opened for writing, for one user change: every change is recorded in its audit
+    trail. Yields (connection, whether it holds the geography for checking province and district codes);
+    an InputError inside (or the file being in use) ends the command with one line and exit 2.
 
-    When the dashboard (or another command) holds the file, the change is refused with one line (exit 2) and
-    nothing is changed, so no user change goes unrecorded; stop the dashboard, change, start it again.
-    Returns (connection, whether it holds the geography for checking province and district codes).
+    When the dashboard (or another command) holds the file, the change is refused and nothing is changed,
+    so no user change goes unrecorded; stop the dashboard, change, start it again.
     """
     from .db import connect, table_exists
 
-    con = connect(_db_path(db))
-    has_geo = table_exists(con, "districts") and con.execute("SELECT count(*) FROM districts").fetchone()[0] > 0
-    return con, has_geo
+    con = None
+    try:
+        con = connect(_db_path(db))
+        has_geo = table_exists(con, "districts") and con.execute("SELECT count(*) FROM districts").fetchone()[0] > 0
+        yield con, has_geo
+    except InputError as exc:
+        _fail(exc)
+    finally:
+        if con is not None:
+            con.close()
 
 
 def _record_user_change(con, action: str, username: str, **detail) -> None:
@@ -259,9 +269,7 @@ def users_add(
     from .passwords import require
 
     store = UserStore()
-    con = None
-    try:
-        con, has_geo = _users_db(db)
+    with _users_db(db) as (con, has_geo):
         store.validate(username, role, province, district, email, con if has_geo else None)
         password = None if no_password else _read_password(password_stdin)
         if password is not None:
@@ -270,11 +278,6 @@ def users_add(
                          district_code=district, email=email, con=con if has_geo else None)
         _record_user_change(con, "user_add", user.username, role=user.role, province=user.province_code,
                             district=user.district_code, password=user.password_hash is not None)
-    except InputError as exc:
-        _fail(exc)
-    finally:
-        if con is not None:
-            con.close()
     console.print(f"[green]ok[/] {store.path}: added {user.username} ({user.role}"
                   f"{', province ' + user.province_code if user.province_code else ''}"
                   f"{', district ' + user.district_code if user.district_code else ''})", highlight=False)
@@ -320,18 +323,11 @@ def users_remove(username: str = typer.Argument(..., help="The user to remove.")
     from .sessions import revoke_all
 
     store = UserStore()
-    con = None
-    try:
-        con, _ = _users_db(db)
-        user = store.get(username)
+    with _users_db(db) as (con, _):
+        user = store.require(username)
         store.remove(username)
         ended = revoke_all(con, user.username, "user_removed")
         _record_user_change(con, "user_remove", user.username, role=user.role, sessions_ended=ended)
-    except InputError as exc:
-        _fail(exc)
-    finally:
-        if con is not None:
-            con.close()
     console.print(f"[green]ok[/] {store.path}: removed {username}", highlight=False)
 
 
@@ -346,22 +342,13 @@ def users_password(username: str = typer.Argument(..., help="The user whose pass
     from .sessions import revoke_all
 
     store = UserStore()
-    con = None
-    try:
-        con, _ = _users_db(db)
-        user = store.get(username)
-        if user is None:
-            store.remove(username)          # raises the "no user ... (users: ...)" error
+    with _users_db(db) as (con, _):
+        user = store.require(username)
         password = _read_password(password_stdin)
         require(password, user.username, user.display_name)
         store.set_password(user.username, password)
         ended = revoke_all(con, user.username, "password_changed")
         _record_user_change(con, "user_change", user.username, changed="password", sessions_ended=ended)
-    except InputError as exc:
-        _fail(exc)
-    finally:
-        if con is not None:
-            con.close()
     console.print(f"[green]ok[/] {store.path}: new password for {user.username}; "
                   f"{ended} open session(s) ended", highlight=False)
 
@@ -375,22 +362,13 @@ def users_totp(username: str = typer.Argument(..., help="The account (meant for 
     from .totp import provisioning_uri
 
     store = UserStore()
-    con = None
-    try:
-        con, _ = _users_db(db)
-        user = store.get(username)
-        if user is None:
-            store.remove(username)          # raises the "no user ... (users: ...)" error
+    with _users_db(db) as (con, _):
+        user = store.require(username)
         if not user.password_hash:
             raise InputError(f"user {user.username!r} signs in through OIDC only (no password); two-step "
                              "sign-in is for password accounts (the identity provider has its own)")
         user, secret = store.enable_totp(user.username)
         _record_user_change(con, "totp_enabled", user.username, role=user.role)
-    except InputError as exc:
-        _fail(exc)
-    finally:
-        if con is not None:
-            con.close()
     console.print(f"[green]ok[/] {store.path}: two-step sign-in on for {user.username}", highlight=False)
     console.print(f"secret: {secret}", highlight=False)
     console.print(f"uri:    {provisioning_uri(secret, user.username)}", highlight=False, soft_wrap=True)
@@ -404,18 +382,11 @@ def users_demo(db: Optional[Path] = DbOption) -> None:
     from .auth import UserStore, create_demo_users
 
     store = UserStore()
-    con = None
-    try:
-        con, has_geo = _users_db(db)
+    with _users_db(db) as (con, has_geo):
         rows = create_demo_users(store, con if has_geo else None)
         for username, password, role, _ in rows:
             if password:
                 _record_user_change(con, "user_add", username, role=role, demo=True)
-    except InputError as exc:
-        _fail(exc)
-    finally:
-        if con is not None:
-            con.close()
     t = Table(title=f"demo accounts in {store.path}")
     t.add_column("username", no_wrap=True)
     t.add_column("password", no_wrap=True)

@@ -88,50 +88,42 @@ def _doubling(base: dt.timedelta, locks: int, cap: dt.timedelta) -> dt.timedelta
     return min(base * 2 ** min(locks, 20), cap)
 
 
+def _restarted(con, kind: str, key: str, now: dt.datetime, window: dt.timedelta, from_last: bool):
+    """(failures counting this one, window start, locks) of one counter; the count starts again once `window`
+    has passed since the last failure (from_last) or since the window's start, the locks after FORGET_AFTER."""
+    row = _get(con, kind, key)
+    failures, start, locks = 0, now, 0
+    if row:
+        failures, start, last, _, locks = row
+        if now - (last if from_last else start) > window:
+            failures, start = 0, now
+        if now - last > FORGET_AFTER:
+            locks = 0
+    return failures + 1, start, locks
+
+
+def _count_and_lock(con, kind: str, key: str, now: dt.datetime, window: dt.timedelta, from_last: bool,
+                    max_failures: int, base: dt.timedelta, cap: dt.timedelta) -> dt.timedelta:
+    """Count one failure on a doubling counter (pair, client); returns the lock it starts (0 for none)."""
+    failures, start, locks = _restarted(con, kind, key, now, window, from_last)
+    until, span = None, dt.timedelta(0)
+    if failures >= max_failures:
+        span = _doubling(base, locks, cap)
+        until, locks, failures, start = now + span, locks + 1, 0, now
+    _put(con, kind, key, failures, start, now, until, locks)
+    return span
+
+
 def record_failure(con, username: str, client: str, now: dt.datetime, limits: Limits = Limits()) -> int:
     """Count one failed sign-in; returns the seconds of the lock it starts (0: no lock). Call inside a
     transaction (the three counters change together)."""
-    wait = dt.timedelta(0)
-    # (username, client): consecutive failures
-    row = _get(con, "pair", f"{username} {client}")
-    failures, start, locks = 0, now, 0
-    if row:
-        failures, start, last, _, locks = row
-        if now - last > PAIR_MEMORY:
-            failures, start = 0, now
-        if now - last > FORGET_AFTER:
-            locks = 0
-    failures += 1
-    until = None
-    if failures >= limits.pair_max:
-        span = _doubling(limits.pair_lock, locks, PAIR_LOCK_MAX)
-        until, locks, failures = now + span, locks + 1, 0
-        wait = max(wait, span)
-    _put(con, "pair", f"{username} {client}", failures, start, now, until, locks)
-    # the client, across usernames
-    row = _get(con, "client", client)
-    failures, start, locks = 0, now, 0
-    if row:
-        failures, start, last, _, locks = row
-        if now - start > CLIENT_WINDOW:
-            failures, start = 0, now
-        if now - last > FORGET_AFTER:
-            locks = 0
-    failures += 1
-    until = None
-    if failures >= limits.client_max:
-        span = _doubling(limits.client_lock, locks, CLIENT_LOCK_MAX)
-        until, locks, failures, start = now + span, locks + 1, 0, now
-        wait = max(wait, span)
-    _put(con, "client", client, failures, start, now, until, locks)
-    # the username, across clients
-    row = _get(con, "user", username)
-    failures, start, locks = 0, now, 0
-    if row:
-        failures, start, last, _, locks = row
-        if now - start > USER_WINDOW:
-            failures, start = 0, now
-    failures += 1
+    # (username, client): consecutive failures; the client, across usernames, within CLIENT_WINDOW
+    wait = max(_count_and_lock(con, "pair", f"{username} {client}", now, PAIR_MEMORY, True,
+                               limits.pair_max, limits.pair_lock, PAIR_LOCK_MAX),
+               _count_and_lock(con, "client", client, now, CLIENT_WINDOW, False,
+                               limits.client_max, limits.client_lock, CLIENT_LOCK_MAX))
+    # the username, across clients: past user_slow_after in USER_WINDOW, every failure waits user_delay
+    failures, start, locks = _restarted(con, "user", username, now, USER_WINDOW, False)
     until = None
     if failures > limits.user_slow_after:
         until, locks = now + limits.user_delay, locks + 1

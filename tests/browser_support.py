@@ -191,6 +191,17 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module (import it into the module like app_db)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
 def wait_idle(page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     """Wait until the app is connected, its script is not running and no status widget shows."""
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]'

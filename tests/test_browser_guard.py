@@ -8,9 +8,9 @@ import re
 import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from browser_support import (ACCOUNTS, RUN_TIMEOUT_MS, app_db, app_users, assert_no_exception,  # noqa: F401
+from browser_support import (ACCOUNTS, RUN_TIMEOUT_MS, app_db, app_users, browser, assert_no_exception,  # noqa: F401
                              choose, launch_chromium, outside_address, screenshot, sign_in, streamlit_server, wait_idle)
 from ntswatch_geo.db import connect
 
@@ -36,14 +36,6 @@ def guarded_server(db, users):
         mp.setenv("NTSWATCH_CLIENT_KEY", "browser-test")
         with streamlit_server(db, users, address=ADDRESS) as base:
             yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def new_page(browser, locale="th-TH"):

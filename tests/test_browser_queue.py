@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users, assert_no_exception,  # noqa: F401
+from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users, browser, assert_no_exception,  # noqa: F401
                              choose, launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
 
 if not CHROMIUM.exists():
@@ -17,7 +17,7 @@ if not CHROMIUM.exists():
     if not os.environ.get("CI"):
         pytest.skip(f"{CHROMIUM} not found (`make chromium`); in CI this fails instead", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from ntswatch_geo.db import connect  # noqa: E402
 
@@ -31,14 +31,6 @@ def db(app_db, tmp_path_factory):  # noqa: F811
     path = tmp_path_factory.mktemp("queue_browser") / "ntswatch.duckdb"
     shutil.copy(app_db, path)
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def new_page(browser, locale="th-TH"):

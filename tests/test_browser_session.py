@@ -10,13 +10,13 @@ import urllib.parse
 
 import pytest
 
-from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users,  # noqa: F401
+from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users, browser,  # noqa: F401
                              assert_no_exception, launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} not found (`make chromium`); in CI this fails instead", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=RUN_TIMEOUT_MS)
@@ -38,14 +38,6 @@ def server(app_db, app_users, secret_file):  # noqa: F811
         mp.delenv("NTSWATCH_IDLE_MINUTES", raising=False)
         with streamlit_server(app_db, app_users) as base:
             yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def new_context(browser):

@@ -54,3 +54,11 @@ def test_raw_values_are_cut_for_quarantine():
     assert len(kept) < guard.RAW_KEEP_CHARS + 40 and "50,000" in kept
     assert guard.cut_raw("short") == "short" and guard.cut_raw(None) is None
 
+
+
+def test_without_its_own_key_the_client_hash_follows_the_session_signing_key(monkeypatch):
+    monkeypatch.delenv("NTSWATCH_CLIENT_KEY", raising=False)
+    monkeypatch.setenv("NTSWATCH_SECRET_KEY", "a" * 40)
+    a = guard.client_key("203.0.113.7")
+    monkeypatch.setenv("NTSWATCH_SECRET_KEY", "b" * 40)
+    assert guard.client_key("203.0.113.7") != a and len(a) == 16

@@ -448,3 +448,22 @@ def test_a_forwarded_report_is_found_on_the_queue_and_only_its_personal_data_can
     assert not at.exception and at.success and ref in at.success[0].value
     assert count(db, "SELECT count(*) FROM reports WHERE id = ? AND status = 'forwarded' AND contact_phone IS NULL",
                  [rid]) == 1
+
+
+def test_the_dashboard_applies_retention_once_a_day_and_the_admin_page_says_so(app_db):
+    from ntswatch_geo.ui import session
+    db, rid, ref = app_db
+    con = connect(db)
+    try:
+        con.execute("UPDATE reports SET status = 'rejected', received_at = received_at - INTERVAL 400 DAY "
+                    "WHERE id = ?", [rid])
+    finally:
+        con.close()
+    assert count(db, "SELECT count(*) FROM reports WHERE id = ? AND contact_phone IS NOT NULL", [rid]) == 1
+    session._retention_book()["day"] = None                    # the first page view of the day
+    at = run("root", "app_pages/admin.py")
+    assert count(db, "SELECT count(*) FROM reports WHERE id = ? AND contact_phone IS NULL", [rid]) == 1
+    assert count(db, "SELECT count(*) FROM audit_log WHERE action = 'purge' AND actor = 'system:retention'") == 1
+    assert any("last applied by this dashboard" in c.value for c in at.caption)
+    run("root", "app_pages/admin.py")                          # later the same day: not again
+    assert count(db, "SELECT count(*) FROM audit_log WHERE action = 'purge'") == 1

@@ -77,29 +77,13 @@ class Decision:
 
 
 def _secret() -> bytes:
-    """The key for client hashes: NTSWATCH_CLIENT_KEY, else one derived from the session secret, else fixed
-    per process (hashes then only need to agree within the process and its database)."""
-    key = os.environ.get("NTSWATCH_CLIENT_KEY") or os.environ.get("NTSWATCH_SECRET_KEY")
+    """The key for client hashes: NTSWATCH_CLIENT_KEY, else the session signing key (sessions.secret_key:
+    NTSWATCH_SECRET_KEY or its owner-only key file), so one key file serves both."""
+    key = os.environ.get("NTSWATCH_CLIENT_KEY", "").strip()
     if key:
         return key.encode("utf-8")
-    return _process_key()
-
-
-@lru_cache(maxsize=1)
-def _process_key() -> bytes:
-    from ..config import settings
-    path = settings().db_path.parent / "client_key"
-    try:
-        if path.exists():
-            return path.read_bytes()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        value = os.urandom(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(value)
-        return value
-    except OSError:        # a read-only folder: a key for this process only
-        return os.urandom(32)
+    from ..sessions import secret_key
+    return hashlib.sha256(b"ntswatch client hash\0" + secret_key().encode("utf-8")).digest()
 
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
