@@ -7,7 +7,6 @@ prefix); four names in the file are cut to 16 characters and are matched by uniq
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -16,12 +15,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from . import thai
 from .errors import InputError
 from .sources import BOUNDARY_FILES
 
 METRIC_CRS = 32648  # UTM zone 48N: metric work on the Lao and Cambodian borders
 AREA_CRS = 6933     # equal-area (EASE-Grid 2.0) for km²
-_PREFIX = re.compile(r"^(อำเภอ|เขต|กิ่งอำเภอ)\s*")
 
 
 @dataclass
@@ -36,7 +35,7 @@ class Boundaries:
 
 def strip_prefix(name: str) -> str:
     """District name without อำเภอ / เขต / กิ่งอำเภอ."""
-    return _PREFIX.sub("", name.strip())
+    return thai.strip_district_prefix(name)
 
 
 def read_layer(folder: Path, name: str) -> gpd.GeoDataFrame:

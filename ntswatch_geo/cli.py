@@ -15,6 +15,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from . import thai
 from .config import settings
 from .errors import InputError
 from .progress import console, steps
@@ -560,7 +561,7 @@ def _parse_month_option(text: Optional[str]):
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
-        y = y - 543 if y > 2400 else y
+        y = thai.ce_year(y)
         if 1 <= mo <= 12:
             return dt.date(y, mo, 1)
     raise InputError(f"--month: {text!r} is not a month; use YYYY-MM (e.g. 2026-09 or 2569-09) or all")

@@ -12,12 +12,14 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from . import thai
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGS = ("th", "en")
 DEFAULT_LANG = "th"
-BE_OFFSET = 543
-TH_MONTHS = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
-EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+BE_OFFSET = thai.BE_OFFSET
+TH_MONTHS = thai.MONTHS_ABBR
+EN_MONTHS = thai.EN_MONTHS_ABBR
 
 
 @lru_cache(maxsize=None)

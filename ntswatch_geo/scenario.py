@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import thai
 from .config import PROJECT_ROOT
 from .errors import InputError
 from .taxonomy import CATEGORY_KEYS, MWCC_OPENED, WEBSITE_OPENED
@@ -365,20 +366,16 @@ def _parse_regions(given: dict, source: str) -> tuple[Region, ...]:
 
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def _month(source, where, fld, value) -> dt.date:
     allowed = 'a month written "YYYY-MM" (Buddhist-era years such as "2568-03" are accepted)'
     if not isinstance(value, str):
         raise _where_err(source, where, fld, value, "is not a quoted month", allowed)
-    m = _MONTH.fullmatch(value.strip().translate(_THAI_DIGITS))
+    m = _MONTH.fullmatch(thai.ascii_digits(value.strip()))
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise _where_err(source, where, fld, value, "is not a month", allowed)
-    year = int(m.group(1))
-    if year >= 2400:  # พ.ศ.
-        year -= 543
-    return dt.date(year, int(m.group(2)), 1)
+    return dt.date(thai.ce_year(int(m.group(1))), int(m.group(2)), 1)
 
 
 def _parse_signal(s: dict, no: int, source: str) -> Signal:
@@ -430,11 +427,8 @@ def _parse_signal(s: dict, no: int, source: str) -> Signal:
 
 # ---------------------------------------------------------------------------------------------- checking
 
-_PREFIXES = re.compile(r"^(อำเภอ|อ\.|กิ่งอำเภอ|เขต)\s*")
-
-
 def _norm(name: str) -> str:
-    s = _PREFIXES.sub("", name.strip().translate(_THAI_DIGITS))
+    s = thai.strip_district_prefix(thai.ascii_digits(name))
     return re.sub(r"\s+", " ", s).casefold()
 
 
@@ -454,7 +448,7 @@ def resolve_district(con, text: str) -> tuple[str | None, str]:
 
 
 def _resolve(table: list[tuple], text: str) -> tuple[str | None, str]:
-    raw = text.strip().translate(_THAI_DIGITS)
+    raw = thai.ascii_digits(text.strip())
     by_code = {r[0]: r for r in table}
     if re.fullmatch(r"\d+", raw):
         if raw in by_code:

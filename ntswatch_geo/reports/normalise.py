@@ -39,8 +39,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
-BE_OFFSET = 543
+from .. import thai
+
+BE_OFFSET = thai.BE_OFFSET
 MIN_DATE = dt.date(2015, 1, 1)
 FUTURE_GRACE_DAYS = 366
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -65,7 +66,7 @@ class Problem(ValueError):
 
 def thai_digits(text: str) -> str:
     """Text with Thai digits replaced by ASCII digits."""
-    return text.translate(THAI_DIGITS)
+    return thai.ascii_digits(text)
 
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff\u00ad"), None)
@@ -91,11 +92,9 @@ def clean_text(value) -> str | None:
 
 # --------------------------------------------------------------------------------------------- dates
 
-TH_MONTHS = ["มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม", "สิงหาคม",
-             "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"]
-TH_MONTH_ABBR = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
-EN_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-             "october", "november", "december"]
+TH_MONTHS = list(thai.MONTHS_FULL)
+TH_MONTH_ABBR = list(thai.MONTHS_ABBR)
+EN_MONTHS = [m.lower() for m in thai.EN_MONTHS_FULL]
 
 
 def _th_abbr_rx(abbr: str) -> str:
