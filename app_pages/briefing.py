@@ -1,72 +1,101 @@
-"""Province briefing: a governor's own province (analysts choose), headline figures, peers, alerts, PDF."""
+"""Province briefing: a governor's own province (analysts choose), a period picked from month / calendar quarter /
+fiscal year / fiscal quarter, and the figures of one computation (briefing.briefing_data), shown here and in
+the PDF alike."""
 import datetime as dt
 
 import streamlit as st
 
-from ntswatch_geo import briefing, trends as tr
+from ntswatch_geo import briefing as br
+from ntswatch_geo.charts import briefing_monthly
 from ntswatch_geo.errors import InputError
-from ntswatch_geo.filters import Filters
-from ntswatch_geo.i18n import fmt_date, fmt_int, t
+from ntswatch_geo.i18n import sort_key, t
 from ntswatch_geo.text import plain
-from ntswatch_geo.ui.data import con_and_version, options
+from ntswatch_geo.trends import FDR_LEVEL, MIN_ALERT_REPORTS, MIN_REPORTS
+from ntswatch_geo.ui import data, widgets
+
+ARROW = {"up": "up", "down": "down", "flat": "off"}
+COLOUR = {"up": "red", "down": "blue", "flat": "gray"}   # more reports red, fewer blue, as in the PDF
 
 ctx = st.session_state["ctx"]
 lang, user = ctx.lang, ctx.user
 scope = user.scope()
-con, version = con_and_version()
+con, version = data.con_and_version()
 st.title(t("briefing.title", lang))
 
-opts = options(con, scope, version)
-names = {c: n for c, n in con.execute(f"SELECT code, name_{'th' if lang == 'th' else 'en'} FROM provinces").fetchall()}
+opts = data.options(con, scope, version)
+names = br.province_names(con, lang)
 if scope.province_code:
     province = scope.province_code
     st.caption(t("briefing.own_province", lang, province=names[province]))
 else:
-    province = st.selectbox(t("filters.provinces", lang), list(opts.provinces), key="br_prov",
-                            format_func=names.get)
-last = opts.last_date
-q = (last.month - 1) // 3 + 1
-default = f"{last.year}-Q{q}"
-period = st.text_input(t("briefing.period", lang), value=default, key="br_period", help=t("briefing.period_help", lang))
+    provinces = sorted(opts.provinces, key=lambda c: sort_key(names.get(c, c), lang))
+    province = st.selectbox(t("filters.provinces", lang), provinces, key="br_prov", format_func=names.get)
+
+kind = st.segmented_control(t("briefing.kind", lang), br.KINDS, default="fiscal_quarter", key="br_kind",
+                              format_func=lambda k: t(f"briefing.kind_{k}", lang)) or "fiscal_quarter"
+choices = br.period_choices(kind, opts.first_date, opts.last_date)
+default = br.default_period(kind, opts.first_date, opts.last_date)
+period = st.selectbox(t("briefing.period", lang), choices, index=choices.index(default), key=f"br_period_{kind}",
+                         format_func=lambda p: p.long_label(lang), help=t("briefing.period_help", lang), width=520)
 try:
-    per = briefing.parse_period(period)
+    with st.spinner(t("brief.kpi_title", lang) + "…"):
+        d = data.briefing(con, province, period.key, scope, version, lang)
 except InputError as exc:
     st.error(plain(exc))
     st.stop()
-f = Filters(per.start, min(per.end, last), provinces=(province,))
-k = tr.change_table(con, f, scope, by=())
-if not k.empty:
-    r = k.iloc[0]
-    c = st.columns(3)
-    c[0].metric(t("kpi.reports", lang), fmt_int(r["current"]))
-    c[1].metric(t("briefing.vs_previous", lang), fmt_int(r["previous"]), t(f"trends.class_{r['class_previous']}", lang),
-                delta_color="off")
-    c[2].metric(t("briefing.vs_last_year", lang), fmt_int(r["last_year"]), t(f"trends.class_{r['class_last_year']}", lang),
-                delta_color="off")
-left, right = st.columns(2)
-with left:
-    st.subheader(t("briefing.ranking", lang))
-    d = tr.change_table(con, f, scope, by=("district",))
-    d.attrs = {}
-    st.dataframe(d.sort_values("current", ascending=False), hide_index=True, width="stretch")
-with right:
-    st.subheader(t("briefing.peers", lang))
-    st.dataframe(tr.province_context(con, f, scope, province), hide_index=True, width="stretch")
-st.subheader(t("trends.alerts", lang))
-al = tr.alerts(con, f, scope, month="all")
-if al.empty:
-    st.success(t("trends.no_alerts", lang))
-for r in al.itertuples():
-    st.warning(getattr(r, f"evidence_{lang}"))
-st.caption(t("alerts.note", lang, fdr=tr.FDR_LEVEL, min=tr.MIN_ALERT_REPORTS))
+
+widgets.synthetic_banner(d.synthetic, d.total_in_view, lang)
+st.markdown(f"**{plain(d.period.long_label(lang))}** · {plain(br.compared_text(d, lang))}")
+if d.partial:
+    st.caption(t("brief.period_partial", lang))
+
+st.subheader(t("brief.kpi_title", lang))
+cols = st.columns(4)
+for col, card in zip(cols, br.headline_cards(d, lang)):
+    with col.container(key=f"br_card_{card.key}"):
+        st.metric(card.label, card.value, card.delta, delta_color=COLOUR.get(card.direction, "gray"),
+                  delta_arrow=ARROW.get(card.direction, "off"))
+        st.caption(card.sub)
+st.caption(t("brief.class_note", lang, min=MIN_REPORTS))
+
+
+def table(tab: br.Table, key: str) -> None:
+    cfg = {h: st.column_config.TextColumn(h, alignment="right" if a == "RIGHT" else "left")
+           for h, a in zip(tab.header, tab.aligns)}
+    st.dataframe(tab.frame(), hide_index=True, width="stretch", column_config=cfg, key=key)
+
+
+st.subheader(t("brief.by_category_title", lang))
+table(br.category_table(d, lang), "br_categories")
+st.plotly_chart(briefing_monthly(d.monthly, lang, d.covered), width="stretch", key="br_chart")
+st.caption(t("brief.chart_monthly_note", lang))
+
+map_col, rank_col = st.columns([1, 2])
+with map_col:
+    st.subheader(t("brief.map_title", lang))
+    st.image(data.briefing_map(d, province, period.key, scope, version, lang), width="stretch")
+with rank_col:
+    st.subheader(t("brief.ranking_title", lang))
+    table(br.district_table(d, lang), "br_districts")
+    st.caption(plain(t("brief.ranking_note", lang)))
+
+st.subheader(t("brief.peers_title", lang))
+table(br.peer_table(d, lang), "br_peers")
+st.caption(t("brief.peers_note", lang))
+
+st.subheader(t("brief.alerts_title", lang))
+if d.alerts.empty:
+    st.success(t("brief.alerts_none", lang))
+else:
+    table(br.alert_table(d, lang), "br_alerts")
+    for text in d.alerts[f"evidence_{lang}"].head(br.ALERT_EVIDENCE_LINES):
+        st.warning(plain(text))
+st.caption(t("alerts.note", lang, fdr=FDR_LEVEL, min=MIN_ALERT_REPORTS))
+
+st.divider()
 pdf_lang = st.segmented_control(t("briefing.pdf_lang", lang), ["th", "en"], default=lang, key="br_lang",
                                 format_func=lambda x: {"th": "ไทย", "en": "English"}[x]) or lang
-if st.button(t("briefing.make_pdf", lang), type="primary"):
-    try:
-        with st.spinner("PDF…"):
-            st.session_state["br_pdf"] = briefing.build_briefing(con, province, period, pdf_lang, scope)
-    except InputError as exc:
-        st.error(plain(exc))
-if st.session_state.get("br_pdf"):
-    st.download_button(t("briefing.download", lang), st.session_state["br_pdf"],
-                       file_name=f"briefing_{province}_{period}_{pdf_lang}.pdf", mime="application/pdf")
+st.download_button(t("briefing.download", lang), lambda: br.render_pdf(d, pdf_lang, dt.datetime.now()),
+                   file_name=f"briefing_{province}_{period.key}_{pdf_lang}.pdf", mime="application/pdf",
+                   type="primary", on_click="ignore", icon=":material/picture_as_pdf:")
+st.caption(t("briefing.pdf_note", lang))

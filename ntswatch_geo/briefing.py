@@ -1,29 +1,29 @@
-"""The provincial briefing: an A4 PDF in Thai or English for a governor, from `build_briefing(...)`.
+"""The provincial briefing for a governor: one computation (`briefing_data`), shown on the page and laid out as
+an A4 PDF in Thai or English (`render_pdf`), so both carry the same numbers.
 
-    pdf: bytes = build_briefing(con, "48", "2026-Q3", "th", scope)
+    data = briefing_data(con, "48", "FY2569-Q4", scope)       # every figure, map geometry included
+    pdf: bytes = render_pdf(data, "th", generated_at)         # no database access while rendering
+    pdf = build_briefing(con, "48", "ไตรมาส 4/2569", "th", scope)   # both in one call (the CLI)
 
-What it holds: the period covered and the data-as-of time; a visible "synthetic data" notice (box on page 1
-and a line in every page's footer) when synthetic reports are in view; headline figures (this period against
-the previous period and the same period last year, with the change classes of `trends.change_class`,
-verified share, median days to verification); the change by category; reports per month by category and the
-monthly total with its Mann-Kendall / Sen's slope trend (charts drawn with matplotlib); a map of the
-province's districts (matplotlib from the district geometries in DuckDB, no tiles); the district ranking;
-the alerts of the period's complete months (`trends.alerts`); trends by category; the province against the
-other provinces on the same border.
+What it holds: the period and the compared dates, stated in full (this period, the previous period of the same
+kind, the same period a year earlier); the data-as-of time; a visible "synthetic data" notice when synthetic
+reports are in view (box on page 1, a line in every page's footer); headline figures with the change classes
+of `trends.change_class` and arrows that follow the sign of the change (▲ more reports, ▼ fewer, none when
+equal); verified share and median days to verification; the change by category; reports per month by
+category and the monthly total with its Mann-Kendall / Sen's slope trend (matplotlib); a map of the
+province's districts by reports (matplotlib, from geometry read with the data; no tiles); the district
+ranking; the alerts of the period's complete months (`trends.alerts`); trends by category; the province
+against the other provinces on the same border. The tables (`category_table`, `district_table`,
+`peer_table`, `alert_table`, `trend_table`) are built once, with labelled headers in the language and names
+and formatted numbers in the cells, for the page and the PDF alike.
 
-Periods (`parse_period`): "2026-09" a month; "2026-Q3" a calendar quarter (Jul-Sep); "FY2569" or "FY2026" the
-Thai government fiscal year, 1 October to 30 September, named by the year in which it ends: a year of 2400
-or more is Buddhist era, so FY2569 = FY2026 = 1 Oct 2025 - 30 Sep 2026 (ปีงบประมาณ 2569); "FY2569-Q1" its
-first quarter, Oct-Dec 2025. Buddhist-era years and Thai digits are accepted everywhere ("2569-09"). The
-comparisons are the period of the same kind just before (previous month, quarter, fiscal year) and the same
-period a year earlier. A period that has begun but not ended is cut at the data-as-of date and compared with
-the same number of days of the earlier periods; a period that starts after today is refused.
-
-Thai text: the PDF embeds Noto Sans Thai (static/fonts, SIL OFL 1.1) and fpdf2 shapes it with HarfBuzz
-(`set_text_shaping`), so tone marks and vowels sit where they should. Shaped Thai places marks with their own
-text positioning, which makes text extractors (pdftotext, copy and paste) break words apart; every shaped
-run is therefore wrapped in an /ActualText span carrying its Unicode text (PDF 32000-1, 14.9.4), so extracted
-text is exactly what was written. fpdf2 has no option for this; `_install_actual_text` wraps its renderer.
+Periods: a month, a calendar quarter, the Thai government fiscal year (1 October - 30 September, named by the
+Buddhist-era year in which it ends: ปีงบประมาณ 2569 = 1 Oct 2568 - 30 Sep 2569 BE = 1 Oct 2025 - 30 Sep 2026)
+or a fiscal quarter (Q1 = Oct-Dec). `parse_period` reads what people type (see `PERIOD_FORMS`); a Thai
+"ไตรมาส 1/2570" is read as the fiscal quarter, as officials use it; a calendar quarter is "2026-Q3" or
+"ไตรมาส 3 ปีปฏิทิน 2569". `period_choices` lists the periods of one kind that the data reaches, for the page's
+picker. A period that has begun but not ended is cut at the data-as-of date and compared with the same number
+of days of the earlier periods; a period that starts after today is refused.
 """
 from __future__ import annotations
 
@@ -35,36 +35,41 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from . import overview, trends
-from .config import PROJECT_ROOT
+from . import overview, pdfkit, thai, trends
 from .db import run_query
 from .errors import InputError
 from .filters import EARLIEST, Filters
-from .i18n import LANGS, fmt_date, fmt_float, fmt_int, fmt_month, fmt_pct, label, t, year
-from .maps import class_breaks, colour_for, legend
+from .i18n import (EN_MONTHS, LANGS, TH_MONTHS, fmt_date, fmt_float, fmt_int, fmt_month, fmt_pct, fmt_period,
+                   label, t, year)
+from .maps import OUTSIDE, class_breaks, colour_for, legend
 from .scope import Scope
 from .taxonomy import CATEGORY_KEYS
 
-__all__ = ["Period", "parse_period", "resolve_province", "build_briefing", "FONT_DIR"]
+__all__ = ["Period", "KINDS", "parse_period", "period_choices", "default_period", "resolve_province", "province_names",
+           "BriefingData", "briefing_data", "render_pdf", "build_briefing", "Card", "headline_cards",
+           "compared_text", "Table", "category_table", "district_table", "peer_table", "alert_table",
+           "trend_table", "chart_monthly_by_category", "chart_trend", "map_image", "direction", "ARROWS"]
 
-FONT_DIR = PROJECT_ROOT / "static" / "fonts"
-FONT_FILES = {"": "NotoSansThai-Regular.ttf", "B": "NotoSansThai-Bold.ttf"}
-FAMILY = "NotoSansThai"
+KINDS = ("month", "quarter", "fiscal_year", "fiscal_quarter")
 CHART_DPI = 200
 ALERT_EVIDENCE_LINES = 8    # evidence lines under the alerts table (the strongest, newest first)
 TREND_MONTHS = 36          # the trend chart and the trend tests look back this many months from the period end
 CHART_MONTHS = 24          # the monthly chart by category
 MAP_SIZE_IN = (3.6, 4.3)   # the map image, inches (width, height)
-INK = (17, 24, 39)
-MUTED = (100, 116, 139)
-ALERT_RED = (185, 28, 28)
+MAX_YEAR = 2100
+INK, MUTED, ALERT_RED = pdfkit.INK, pdfkit.MUTED, pdfkit.ALERT_RED
 CLASS_COLOURS = {"large_increase": (185, 28, 28), "moderate_increase": (217, 119, 6), "little_change": (71, 85, 105),
                  "moderate_decrease": (37, 99, 235), "large_decrease": (29, 78, 216), "new": (185, 28, 28),
                  "too_few": (148, 163, 184)}
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+ARROWS = {"up": "▲", "down": "▼", "flat": ""}
 
 
 # ------------------------------------------------------------------------------------------------ periods
+
+def _fy_of(day: dt.date) -> int:
+    """The fiscal year (CE year in which it ends) that `day` falls in."""
+    return day.year + 1 if day.month >= 10 else day.year
+
 
 @dataclass(frozen=True)
 class Period:
@@ -74,18 +79,30 @@ class Period:
     start: dt.date
     end: dt.date
     number: int = 0          # the month (1-12) or the quarter (1-4); 0 for a fiscal year
-    fiscal_year: int = 0     # CE year in which the fiscal year ends
+    fiscal_year: int = 0     # CE year in which the fiscal year ends (fiscal kinds)
+
+    @classmethod
+    def containing(cls, kind: str, day: dt.date) -> "Period":
+        """The period of `kind` that contains `day`."""
+        if kind == "month":
+            start = day.replace(day=1)
+            return cls(kind, start, trends.month_end(start), start.month)
+        if kind == "quarter":
+            q = (day.month - 1) // 3 + 1
+            start = dt.date(day.year, 3 * q - 2, 1)
+            return cls(kind, start, trends.month_end(trends.add_months(start, 2)), q)
+        fy = _fy_of(day)
+        if kind == "fiscal_year":
+            return cls(kind, dt.date(fy - 1, 10, 1), dt.date(fy, 9, 30), 0, fy)
+        if kind == "fiscal_quarter":
+            q = ((day.month - 10) % 12) // 3 + 1
+            start = trends.add_months(dt.date(fy - 1, 10, 1), 3 * (q - 1))
+            return cls(kind, start, trends.month_end(trends.add_months(start, 2)), q, fy)
+        raise ValueError(f"kind: {kind!r}; allowed: {', '.join(KINDS)}")
 
     def shifted(self, months: int) -> "Period":
         """The period of the same kind `months` months later (negative: earlier)."""
-        start = trends.add_months(self.start, months)
-        end = trends.month_end(trends.add_months(self.end.replace(day=1), months))
-        fy = self.fiscal_year + (months // 12 if self.kind == "fiscal_year" else 0)
-        if self.kind == "fiscal_quarter":
-            fy = start.year + 1 if start.month >= 10 else start.year
-        number = {"month": start.month, "quarter": (start.month - 1) // 3 + 1,
-                  "fiscal_quarter": ((start.month - 10) % 12) // 3 + 1}.get(self.kind, 0)
-        return Period(self.kind, start, end, number, fy)
+        return Period.containing(self.kind, trends.add_months(self.start, months))
 
     def previous(self) -> "Period":
         return self.shifted(-{"month": 1, "quarter": 3, "fiscal_quarter": 3, "fiscal_year": 12}[self.kind])
@@ -93,7 +110,15 @@ class Period:
     def last_year(self) -> "Period":
         return self.shifted(-12)
 
+    @property
+    def key(self) -> str:
+        """The canonical text of the period ("2026-09", "2026-Q3", "FY2026", "FY2026-Q4"); `parse_period` reads it."""
+        return {"month": f"{self.start:%Y-%m}", "quarter": f"{self.start.year}-Q{self.number}",
+                "fiscal_year": f"FY{self.fiscal_year}",
+                "fiscal_quarter": f"FY{self.fiscal_year}-Q{self.number}"}[self.kind]
+
     def label(self, lang: str) -> str:
+        """ไตรมาส 4 ปีงบประมาณ 2569 · ไตรมาสที่ 3 ปีปฏิทิน 2569 · ปีงบประมาณ 2569 · ก.ย. 2569 (and English)."""
         if self.kind == "month":
             return fmt_month(self.start, lang)
         if self.kind == "quarter":
@@ -102,122 +127,378 @@ class Period:
             return t("brief.period_fiscal_year", lang, year=year(self.fiscal_year, lang))
         return t("brief.period_fiscal_quarter", lang, q=self.number, year=year(self.fiscal_year, lang))
 
+    def months_text(self, lang: str) -> str:
+        """The months covered: "ก.ค.–ก.ย. 2569", "ต.ค. 2568–ก.ย. 2569", "Jul–Sep 2026"."""
+        names = TH_MONTHS if lang == "th" else EN_MONTHS
+        first, last = names[self.start.month - 1], names[self.end.month - 1]
+        if self.kind == "month":
+            return fmt_month(self.start, lang)
+        if self.start.year == self.end.year:
+            return f"{first}–{last} {year(self.end.year, lang)}"
+        return f"{first} {year(self.start.year, lang)}–{last} {year(self.end.year, lang)}"
 
-_PERIOD_FORMS = ('"2026-09" (month), "2026-Q3" (calendar quarter), "FY2569" or "FY2026" (fiscal year Oct-Sep, '
-                 'named by the year it ends), "FY2569-Q1" (fiscal quarter); Buddhist-era years accepted')
+    def long_label(self, lang: str) -> str:
+        """The label with its months: "ไตรมาส 4 ปีงบประมาณ 2569 (ก.ค.–ก.ย. 2569)"."""
+        if self.kind == "month":
+            return self.label(lang)
+        return f"{self.label(lang)} ({self.months_text(lang)})"
 
 
-def _ce(y: int, text: str) -> int:
-    ce = y - 543 if y >= 2400 else y
-    if not EARLIEST.year <= ce <= 2100:
-        raise InputError(f"period {text!r}: year {y} is out of range; allowed: {EARLIEST.year}-2100 "
-                         f"(or {EARLIEST.year + 543}-{2100 + 543} in the Buddhist era)")
+def period_forms(lang: str) -> str:
+    return t("brief.period_forms", lang)
+
+
+def _err(lang: str, key: str, **kw) -> InputError:
+    return InputError(t(f"brief.err_{key}", lang, **kw))
+
+
+def _ce(y: int, text: str, lang: str) -> int:
+    ce = thai.ce_year(y)
+    if not EARLIEST.year <= ce <= MAX_YEAR:
+        raise _err(lang, "year", value=text, year=y, lo=EARLIEST.year, hi=MAX_YEAR,
+                   lo_be=thai.be_year(EARLIEST.year), hi_be=thai.be_year(MAX_YEAR))
     return ce
 
 
-def parse_period(text: str, today: dt.date | None = None) -> Period:
-    """A period from "2026-09", "2026-Q3", "FY2569", "FY2026-Q1" (see the module docstring). InputError on
-    anything else, and on a period that starts after `today`."""
+_MONTH_NAMES = sorted(
+    [(n.upper(), i + 1) for names in (thai.MONTHS_FULL, thai.MONTHS_ABBR, thai.EN_MONTHS_FULL, thai.EN_MONTHS_ABBR,
+                                      tuple(m.replace(".", "") for m in thai.MONTHS_ABBR))
+     for i, n in enumerate(names)], key=lambda x: -len(x[0]))
+_BE = r"(?:พ\.ศ\.)?"
+_FISCAL_TH = r"(?:ปีงบประมาณ|ปีงบ)"
+_QUARTER_TH = r"ไตรมาส(?:ที่)?"
+_CALENDAR_TH = r"(?:ปี)?ปฏิทิน(?:ปี)?"
+
+
+def parse_period(text: str, today: dt.date | None = None, lang: str = "en") -> Period:
+    """A period from what people type (module docstring; forms in `brief.period_forms`). InputError, in `lang`,
+    naming the value and the accepted forms; also for a period that starts after `today`."""
     today = today or dt.date.today()
-    raw = str(text).strip().translate(_THAI_DIGITS).upper().replace(" ", "")
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", raw):
-        y, mo = _ce(int(m.group(1)), text), int(m.group(2))
+    raw = thai.ascii_digits(str(text)).strip()
+    s = re.sub(r"\s+", "", raw).upper()
+    p: Period | None = None
+
+    def month(y: int, mo: int) -> Period:
         if not 1 <= mo <= 12:
-            raise InputError(f"period {text!r}: month {mo} is not a month; allowed: {_PERIOD_FORMS}")
-        start = dt.date(y, mo, 1)
-        p = Period("month", start, trends.month_end(start), mo)
-    elif m := re.fullmatch(r"(\d{4})-Q([1-4])", raw):
-        y, q = _ce(int(m.group(1)), text), int(m.group(2))
-        start = dt.date(y, 3 * q - 2, 1)
-        p = Period("quarter", start, trends.month_end(trends.add_months(start, 2)), q)
-    elif m := re.fullmatch(r"FY(\d{4})(?:-Q([1-4]))?", raw):
-        fy = _ce(int(m.group(1)), text)
-        fy_start = dt.date(fy - 1, 10, 1)
-        if m.group(2):
-            q = int(m.group(2))
-            start = trends.add_months(fy_start, 3 * (q - 1))
-            p = Period("fiscal_quarter", start, trends.month_end(trends.add_months(start, 2)), q, fy)
-        else:
-            p = Period("fiscal_year", fy_start, dt.date(fy, 9, 30), 0, fy)
+            raise _err(lang, "month", value=text, month=mo, forms=period_forms(lang))
+        return Period.containing("month", dt.date(_ce(y, text, lang), mo, 1))
+
+    def fiscal(fy_text: str, q: str | None) -> Period:
+        fy = _ce(int(fy_text), text, lang)
+        if q is None:
+            return Period.containing("fiscal_year", dt.date(fy - 1, 10, 1))
+        return Period.containing("fiscal_quarter", trends.add_months(dt.date(fy - 1, 10, 1), 3 * (int(q) - 1)))
+
+    def calendar_quarter(y: str, q: str) -> Period:
+        return Period.containing("quarter", dt.date(_ce(int(y), text, lang), 3 * int(q) - 2, 1))
+
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
+        p = month(int(m.group(1)), int(m.group(2)))
+    elif m := re.fullmatch(r"(\d{4})-Q([1-4])", s):
+        p = calendar_quarter(m.group(1), m.group(2))
+    elif m := re.fullmatch(r"FY(\d{4})(?:[-/]?Q([1-4]))?", s):
+        p = fiscal(m.group(1), m.group(2))
+    elif m := re.fullmatch(r"Q([1-4])[-/]?FY(\d{4})", s):
+        p = fiscal(m.group(2), m.group(1))
+    elif m := re.fullmatch(_FISCAL_TH + _BE + r"(\d{4})", s):
+        p = fiscal(m.group(1), None)
+    elif m := re.fullmatch(_QUARTER_TH + r"([1-4])" + _CALENDAR_TH + r"(?:พ\.ศ\.|ค\.ศ\.)?(\d{4})", s):
+        p = calendar_quarter(m.group(2), m.group(1))
+    elif m := re.fullmatch(_QUARTER_TH + r"([1-4])(?:/|" + _FISCAL_TH + r")" + _BE + r"(\d{4})", s):
+        p = fiscal(m.group(2), m.group(1))      # "ไตรมาส 1/2570": the fiscal quarter, as officials read it
     else:
-        raise InputError(f"period {text!r} is not a period; allowed: {_PERIOD_FORMS}")
+        for name, mo in _MONTH_NAMES:
+            if s.startswith(name) and (m := re.fullmatch(_BE + r"(\d{4})", s[len(name):])):
+                p = month(int(m.group(1)), mo)
+                break
+    if p is None:
+        raise _err(lang, "period", value=text, forms=period_forms(lang))
     if p.start > today:
-        raise InputError(f"period {text!r} starts on {p.start}, in the future; allowed: periods that have begun "
-                         f"(today is {today})")
+        raise _err(lang, "future", value=text, start=fmt_date(p.start, lang), today=fmt_date(today, lang))
     return p
+
+
+def period_choices(kind: str, first: dt.date, last: dt.date) -> list[Period]:
+    """The periods of `kind` that overlap `first`..`last` (the data's dates), newest first."""
+    if kind not in KINDS:
+        raise InputError(f"kind: {kind!r}; allowed: {', '.join(KINDS)}")
+    out, p = [], Period.containing(kind, last)
+    while p.end >= first and len(out) < 400:
+        out.append(p)
+        p = p.previous()
+    return out
+
+
+def default_period(kind: str, first: dt.date, last: dt.date) -> Period:
+    """The newest period of `kind` that the data covers to its end; the running one if none has ended."""
+    choices = period_choices(kind, first, last)
+    return next((p for p in choices if p.end <= last), choices[0])
 
 
 # ----------------------------------------------------------------------------------------------- provinces
 
-def resolve_province(con, text: str) -> str:
+def province_names(con, lang: str) -> dict[str, str]:
+    """DOPA code -> the province's name in `lang`."""
+    return {code: (th if lang == "th" else en) for code, th, en, _ in run_query(con, "trends_provinces").fetchall()}
+
+
+def resolve_province(con, text: str, lang: str = "en") -> str:
     """A province's DOPA code from its code, Thai name (with or without จังหวัด / จ.) or English name."""
     rows = run_query(con, "trends_provinces").fetchall()
-    raw = str(text).strip().translate(_THAI_DIGITS)
+    raw = thai.ascii_digits(str(text).strip())
     norm = re.sub(r"^(จังหวัด|จ\.)\s*", "", raw).casefold().replace(" ", "").replace("-", "")
     for code, name_th, name_en, _ in rows:
         if norm in (code, name_th.casefold(), name_en.casefold().replace(" ", "").replace("-", "")):
             return code
     border = [f"{r[2]} ({r[1]}, {r[0]})" for r in rows if r[3] > 0]
-    raise InputError(f"province {text!r} is not a province name or code; allowed: a DOPA code or Thai or English "
-                     f"name, e.g. one of the border provinces: {', '.join(border)}")
+    raise _err(lang, "province", value=text, examples=", ".join(border))
 
 
-# ------------------------------------------------------------------------------------------------- fonts, PDF
+# ----------------------------------------------------------------------------------------------- the data
 
-def _font_paths() -> dict[str, str]:
-    paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
-    missing = [str(p) for p in paths.values() if not p.is_file()]
-    if missing:
-        raise RuntimeError(f"the PDF font is missing: {', '.join(missing)} (Noto Sans Thai TTF, see "
-                           f"static/fonts/NotoSansThai-TTF-SOURCE.txt)")
-    return {s: str(p) for s, p in paths.items()}
+@dataclass
+class BriefingData:
+    """Everything the page and the PDF show, computed in DuckDB once (small frames, the map's geometry too)."""
+
+    province_code: str
+    province_th: str
+    province_en: str
+    period: Period
+    covered: tuple[dt.date, dt.date]
+    previous: tuple[dt.date, dt.date]
+    last_year: tuple[dt.date, dt.date]
+    previous_period: Period
+    last_year_period: Period
+    partial: bool
+    as_of: dt.datetime | None
+    headline: dict
+    kpis: overview.Kpis
+    by_category: pd.DataFrame
+    monthly: pd.DataFrame
+    trend_months: list
+    trend_values: np.ndarray
+    trend_total: dict
+    trend_by_category: pd.DataFrame
+    districts: pd.DataFrame
+    alerts: pd.DataFrame
+    peers: pd.DataFrame
+    map_layers: pd.DataFrame     # layer, code, name_th, name_en, country, is_border, wkb (trends_brief_map)
+    synthetic: int
+    total_in_view: int
+
+    def province(self, lang: str) -> str:
+        return self.province_th if lang == "th" else self.province_en
 
 
-def _install_actual_text() -> None:
-    """Wrap fpdf2's shaped-text output in /ActualText spans so text extraction gives the text as written."""
-    from fpdf import line_break
+def briefing_data(con, province_code: str, period: str | Period, scope: Scope,
+                  today: dt.date | None = None, lang: str = "en") -> BriefingData:
+    """Compute the briefing's figures (module docstring); errors in `lang`."""
+    names = {r[0]: r for r in run_query(con, "trends_provinces").fetchall()}
+    if province_code not in names:
+        raise _err(lang, "province_code", value=province_code)
+    if scope.province_code and scope.province_code != province_code:
+        raise _err(lang, "scope", province=province_code, own=scope.province_code)
+    p = period if isinstance(period, Period) else parse_period(period, today, lang)
+    ext = trends.extent(con, scope)
+    as_of = ext.as_of_date
+    if as_of < p.start:
+        raise _err(lang, "after_data", period=p.long_label(lang), last=fmt_date(as_of, lang))
+    end = min(p.end, as_of)
+    partial = end < p.end
+    days = (end - p.start).days
+    prev_p, ly_p = p.previous(), p.last_year()
+    previous = (prev_p.start, min(prev_p.end, prev_p.start + dt.timedelta(days=days)))
+    last_year = (ly_p.start, min(ly_p.end, ly_p.start + dt.timedelta(days=days)))
+    f = Filters(p.start, end, provinces=(province_code,))
 
-    frag = line_break.Fragment
-    if getattr(frag.render_with_text_shaping, "_ntswatch_actual_text", False):
-        return
-    original = frag.render_with_text_shaping
+    headline = trends.change_table(con, f, scope, by=(), previous=previous, last_year=last_year).iloc[0].to_dict()
+    by_cat = trends.change_table(con, f, scope, by=("category",), previous=previous, last_year=last_year)
+    chart_from = trends.add_months(p.end.replace(day=1), -(CHART_MONTHS - 1))
+    monthly = trends.series(con, replace(f, date_from=chart_from, date_to=trends.month_end(p.end.replace(day=1))),
+                            scope, by=("category",), freq="month", as_of=as_of)
+    monthly = monthly[monthly["period"] <= pd.Timestamp(as_of)].rename(columns={"period": "month"})
+    monthly = monthly[["month", "category", "reports"]].reset_index(drop=True)
+    trend_from = trends.add_months(p.end.replace(day=1), -(TREND_MONTHS - 1))
+    if ext.first_month and trend_from < ext.first_month:
+        trend_from = ext.first_month
+    tf = replace(f, date_from=trend_from, date_to=end)
+    total = trends.series(con, tf, scope, by=(), freq="month", as_of=as_of)
+    total = total[total["complete"]]
+    trend_months = [pd.Timestamp(m).date() for m in total["period"]]
+    trend_values = total["reports"].to_numpy()
+    trend_total = trends.mann_kendall(trend_values)
+    trend_by_cat = trends.trend_tests(con, tf, scope, by=("category",))
 
-    def render_with_text_shaping(self, *args, **kwargs):
-        out = original(self, *args, **kwargs)
-        text = self.string
-        if not out or not text or isinstance(self, line_break.TotalPagesSubstitutionFragment):
-            return out
-        utf16 = "FEFF" + text.encode("utf-16-be").hex().upper()
-        return f"/Span <</ActualText <{utf16}>>> BDC {out} EMC"
+    districts = overview.by_district(con, f, scope)
+    districts = districts[districts["province_code"] == province_code]
+    dchange = trends.change_table(con, f, scope, by=("district",), previous=previous, last_year=last_year)
+    districts = districts.merge(dchange[["district_code", "last_year", "change_last_year", "class_last_year"]],
+                                left_on="code", right_on="district_code", how="left")
+    districts = districts.sort_values(["reports", "code"], ascending=[False, True]).reset_index(drop=True)
+    alerts = trends.alerts(con, f, scope, month="all")
+    peers = trends.province_context(con, replace(f, provinces=()), scope, province_code)
+    geo = run_query(con, "trends_brief_map", {"province": province_code}).df()
+    geo["wkb"] = [bytes(b) for b in geo["wkb"]]
+    window = replace(f, date_from=min(trend_from, last_year[0], chart_from))
+    synthetic, total_in_view = overview.synthetic_in_view(con, window, scope)
+    return BriefingData(
+        province_code=province_code, province_th=names[province_code][1], province_en=names[province_code][2],
+        period=p, covered=(p.start, end), previous=previous, last_year=last_year, previous_period=prev_p,
+        last_year_period=ly_p, partial=partial, as_of=ext.as_of, headline=headline, kpis=overview.kpis(con, f, scope),
+        by_category=by_cat, monthly=monthly, trend_months=trend_months, trend_values=trend_values,
+        trend_total=trend_total, trend_by_category=trend_by_cat, districts=districts, alerts=alerts, peers=peers,
+        map_layers=geo, synthetic=synthetic, total_in_view=total_in_view)
 
-    render_with_text_shaping._ntswatch_actual_text = True
-    frag.render_with_text_shaping = render_with_text_shaping
+
+# ----------------------------------------------------------------------------------- what page and PDF show
+
+def direction(current: int, baseline: int) -> str:
+    """'up' when there are more reports than in the baseline, 'down' when fewer, 'flat' when as many."""
+    return "up" if current > baseline else "down" if current < baseline else "flat"
 
 
-def _pdf_class():
-    from fpdf import FPDF
+def change_text(current: int, baseline: int, change: float, cls: str, lang: str, arrow: bool = True) -> str:
+    """"▲ +12% · เพิ่มขึ้นปานกลาง": the arrow from the sign, the relative change (none on a zero baseline),
+    the change class."""
+    parts = []
+    mark = ARROWS[direction(current, baseline)] if arrow else ""
+    if np.isfinite(change):
+        parts.append(f"{mark} {fmt_pct(change, lang, signed=True)}".strip())
+    elif mark:
+        parts.append(mark)
+    parts.append(t(f"brief.class_{cls}", lang))
+    return " · ".join(parts) if len(parts) > 1 else parts[0]
 
-    class BriefingPDF(FPDF):
-        footer_left = ""
-        footer_right = ""
-        footer_alert = ""
 
-        def footer(self):
-            self.set_y(-12)
-            self.set_font(FAMILY, "", 7.5)
-            self.set_text_color(*MUTED)
-            self.cell(0, 4, self.footer_left, align="L")
-            self.set_x(self.l_margin)
-            self.cell(0, 4, self.footer_right.replace("{page}", str(self.page_no())), align="R")
-            if self.footer_alert:
-                self.set_y(-8)
-                self.set_x(self.l_margin)
-                self.set_text_color(*ALERT_RED)
-                self.set_font(FAMILY, "B", 7.5)
-                self.cell(0, 4, self.footer_alert, align="C")
-            self.set_text_color(*INK)
+def compared_text(d: BriefingData, lang: str) -> str:
+    """"ช่วงนี้ 1 ก.ค. 2569 – 30 ก.ย. 2569 · ช่วงก่อนหน้า … · ช่วงเดียวกันของปีก่อน …": the three sets of dates."""
+    return t("brief.compared", lang, current=fmt_period(*d.covered, lang), previous=fmt_period(*d.previous, lang),
+             last_year=fmt_period(*d.last_year, lang))
 
-    return BriefingPDF
+
+@dataclass(frozen=True)
+class Card:
+    """One headline figure: label, value, change (text, 'up'/'down'/'flat'; None for no change), the line under."""
+
+    key: str
+    label: str
+    value: str
+    delta: str | None
+    direction: str | None
+    sub: str
+    cls: str | None = None
+
+
+def headline_cards(d: BriefingData, lang: str) -> list[Card]:
+    """Reports in the period; against the previous period; against the same period last year; verified share."""
+    h, k = d.headline, d.kpis
+    cards = [Card("reports", t("brief.kpi_reports", lang), fmt_int(h["current"]), None, None,
+                  fmt_period(*d.covered, lang))]
+    for base, dates in (("previous", d.previous), ("last_year", d.last_year)):
+        cur, was, change, cls = h["current"], h[base], h[f"change_{base}"], h[f"class_{base}"]
+        value = fmt_pct(change, lang, signed=True) if np.isfinite(change) else "–"
+        cards.append(Card(base, t(f"brief.kpi_vs_{base}", lang), value, t(f"brief.class_{cls}", lang),
+                          direction(cur, was), t("brief.kpi_was", lang, n=fmt_int(was), dates=fmt_period(*dates, lang)),
+                          cls))
+    cards.append(Card("verified", t("brief.kpi_verified", lang), fmt_pct(k.verified_share, lang), None, None,
+                      t("brief.kpi_median_days", lang, days=fmt_float(k.median_days_to_verification))))
+    return cards
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as read: labelled headers, text cells, per-cell change classes (for colour), highlighted rows."""
+
+    header: list[str]
+    rows: list[list[str]]
+    aligns: tuple[str, ...]
+    classes: dict = None          # {(row, col): change class}, rows counted from 0 (without the header)
+    highlight: frozenset = frozenset()
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=self.header)
+
+
+def category_table(d: BriefingData, lang: str) -> Table:
+    header = [t(f"brief.col_{c}", lang) for c in ("category", "reports", "previous", "vs_previous", "last_year",
+                                                  "vs_last_year")]
+    rows, classes = [], {}
+    for i, r in enumerate(d.by_category.itertuples()):
+        rows.append([label("category", r.category, lang), fmt_int(r.current), fmt_int(r.previous),
+                     change_text(r.current, r.previous, r.change_previous, r.class_previous, lang),
+                     fmt_int(r.last_year),
+                     change_text(r.current, r.last_year, r.change_last_year, r.class_last_year, lang)])
+        classes[(i, 3)], classes[(i, 5)] = r.class_previous, r.class_last_year
+    return Table(header, rows, ("LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "LEFT"), classes)
+
+
+def district_table(d: BriefingData, lang: str) -> Table:
+    """Border districts by reports: rank, name (* NTS-MWCC target), reports, per 100 km², last year, change."""
+    header = ["#", t("brief.col_district", lang), t("brief.col_reports", lang), t("brief.col_per_100km2", lang),
+              t("brief.col_last_year", lang), t("brief.col_vs_last_year", lang)]
+    rows, classes = [], {}
+    for i, r in enumerate(d.districts.itertuples()):
+        cls = r.class_last_year if isinstance(r.class_last_year, str) else None
+        ly = int(r.last_year) if pd.notna(r.last_year) else None
+        rows.append([str(i + 1), getattr(r, f"name_{lang}") + (" *" if r.mwcc else ""), fmt_int(r.reports),
+                     fmt_float(r.per_100km2), fmt_int(ly),
+                     change_text(int(r.reports), ly, r.change_last_year, cls, lang) if cls else "–"])
+        if cls:
+            classes[(i, 5)] = cls
+    return Table(header, rows, ("RIGHT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"), classes)
+
+
+def countries_text(codes: str | None, lang: str) -> str:
+    """"LA,LA,KH" → "Lao PDR, Cambodia" (each country once, Laos first)."""
+    seen = {c.strip() for c in str(codes or "").split(",") if c.strip()}
+    return ", ".join(t(f"country.{c}", lang) for c in ("LA", "KH") if c in seen) or "–"
+
+
+def peer_table(d: BriefingData, lang: str) -> Table:
+    """The province among the provinces on the same border (its row highlighted)."""
+    header = [t(f"brief.col_{c}", lang) for c in ("province", "border_with", "border_districts", "reports",
+                                                  "per_100km2", "per_km")]
+    rows, home = [], set()
+    for i, r in enumerate(d.peers.itertuples()):
+        name = getattr(r, f"province_{lang}")
+        if r.is_home:
+            home.add(i)
+            name += f" ({t('brief.home', lang)})"
+        rows.append([name, countries_text(r.border_country, lang), fmt_int(r.border_districts), fmt_int(r.reports),
+                     fmt_float(r.per_100km2), fmt_float(r.per_km, digits=2)])
+    return Table(header, rows, ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"), {}, frozenset(home))
+
+
+def alert_table(d: BriefingData, lang: str) -> Table:
+    header = [t(f"brief.col_{c}", lang) for c in ("month", "district", "category", "observed", "expected", "rule")]
+    rows = [[fmt_month(pd.Timestamp(r["month"]).date(), lang), r[f"district_{lang}"],
+             label("category", r["category"], lang), fmt_int(r["observed"]), fmt_float(r["expected"]),
+             t(f"brief.rule_{r['rule'].replace('+', '_')}", lang)] for _, r in d.alerts.iterrows()]
+    return Table(header, rows, ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"), {})
+
+
+def _trend_word(value: str, lang: str) -> str:
+    return t(f"brief.trend_{str(value).replace(' ', '_')}", lang)
+
+
+def trend_table(d: BriefingData, lang: str) -> Table:
+    header = [t(f"brief.col_{c}", lang) for c in ("category", "months", "trend", "slope", "p", "seasonal")]
+    rows = []
+    for _, r in d.trend_by_category.iterrows():
+        rows.append([label("category", r["category"], lang), fmt_int(r["months"]), _trend_word(r["trend"], lang),
+                     "–" if not np.isfinite(r["sen_slope"]) else f"{r['sen_slope']:+.1f}",
+                     "–" if not np.isfinite(r["p_value"]) else f"{r['p_value']:.3f}",
+                     _trend_word(r["seasonal_trend"], lang)])
+    return Table(header, rows, ("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT", "LEFT"), {})
+
+
+def trend_note(d: BriefingData, lang: str) -> str:
+    mkr = d.trend_total
+    if mkr["trend"] == "too_short":
+        return t("brief.trend_short_note", lang, months=trends.MIN_MONTHS)
+    return t("brief.trend_note", lang, trend=_trend_word(mkr["trend"], lang), p=f"{mkr['p_value']:.3f}",
+             slope=f"{mkr['sen_slope']:+.1f}", months=mkr["months"], first=fmt_month(d.trend_months[0], lang),
+             last=fmt_month(d.trend_months[-1], lang))
 
 
 # ------------------------------------------------------------------------------------------------- charts
@@ -228,9 +509,8 @@ def _mpl():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fonts = _font_paths()
     known = {f.fname for f in font_manager.fontManager.ttflist}
-    for path in fonts.values():
+    for path in pdfkit.font_paths().values():
         if path not in known:
             font_manager.fontManager.addfont(path)
     rc = {"font.family": ["Noto Sans Thai", "DejaVu Sans"], "font.size": 8, "axes.spines.top": False,
@@ -260,8 +540,9 @@ def chart_monthly_by_category(df: pd.DataFrame, lang: str, highlight: tuple[dt.d
         x = np.arange(len(months))
         bottom = np.zeros(len(months))
         for cat in CATEGORY_KEYS:
-            sub = df[df["category"] == cat].set_index(df[df["category"] == cat]["month"].map(
-                lambda m: pd.Timestamp(m).date())).reindex(months)["reports"].fillna(0).to_numpy()
+            part = df[df["category"] == cat]
+            sub = part.set_index(part["month"].map(lambda m: pd.Timestamp(m).date())).reindex(months)["reports"]
+            sub = sub.fillna(0).to_numpy()
             if sub.sum() == 0:
                 continue
             ax.bar(x, sub, bottom=bottom, color=CATEGORY_COLOURS[cat], width=0.8, label=label("category", cat, lang))
@@ -303,15 +584,17 @@ def chart_trend(months: list[dt.date], values: np.ndarray, mk_row: dict, lang: s
         return _png(fig, Canvas)
 
 
-def map_image(con, province_code: str, counts: pd.DataFrame, lang: str) -> bytes:
+def map_image(d: BriefingData, lang: str) -> bytes:
     """A static map of the province: districts coloured by reports (border districts; others plain), the Thai
-    provinces around, the Lao (blue) and Cambodian (green) districts across the border in outline, crossings."""
+    provinces around, the Lao (blue) and Cambodian (green) districts across the border in outline, crossings.
+    Drawn from `d.map_layers` and `d.districts` (no database access)."""
     import shapely
     from matplotlib.patches import Patch
 
-    geo = run_query(con, "trends_brief_map", {"province": province_code}).df()
-    geo["geometry"] = shapely.from_wkb([bytes(b) for b in geo["wkb"]])
+    geo = d.map_layers.copy()
+    geo["geometry"] = shapely.from_wkb(list(geo["wkb"]))
     mpl, Figure, Canvas, rc = _mpl()
+    counts = d.districts[["code", "reports"]]
     by_code = counts.set_index("code")["reports"] if len(counts) else pd.Series(dtype=float)
     values = by_code.to_numpy(dtype=float)
     breaks = class_breaks(values)
@@ -329,7 +612,7 @@ def map_image(con, province_code: str, counts: pd.DataFrame, lang: str) -> bytes
                   lw=0.5)
         for _, r in home.iterrows():
             v = float(by_code.get(r["code"], 0.0))
-            face = "#%02x%02x%02x" % (colour_for(v, breaks) if r["is_border"] else (236, 239, 243))
+            face = "#%02x%02x%02x" % (colour_for(v, breaks) if r["is_border"] else OUTSIDE)
             _draw(ax, r["geometry"], face=face, edge="#475569", lw=0.5)
         _draw(ax, shapely.union_all(home["geometry"].to_numpy()), face="none", edge="#111827", lw=1.1)
         for _, r in home.iterrows():
@@ -356,7 +639,7 @@ def map_image(con, province_code: str, counts: pd.DataFrame, lang: str) -> bytes
                    for c, txt in legend(breaks, values, lang)]
         if len(xs):
             handles.append(ax.get_legend_handles_labels()[0][0])
-        fig.legend(handles=handles, loc="outside lower center", ncols=4, fontsize=5.5, frameon=False,
+        fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=5.5, frameon=False,
                    title=t("brief.map_legend", lang), title_fontsize=6, handlelength=1.2, columnspacing=0.8)
         return _png(fig, Canvas)
 
@@ -379,93 +662,6 @@ def _draw(ax, geom, face: str, edge: str, lw: float) -> None:
         ax.add_patch(PathPatch(MplPath(np.concatenate(verts), codes), facecolor=face, edgecolor=edge, lw=lw))
 
 
-# ---------------------------------------------------------------------------------------------- the data
-
-@dataclass
-class BriefingData:
-    """Everything the PDF shows, computed in DuckDB (small frames); useful on its own for a page preview."""
-
-    province_code: str
-    province_th: str
-    province_en: str
-    period: Period
-    covered: tuple[dt.date, dt.date]
-    previous: tuple[dt.date, dt.date]
-    last_year: tuple[dt.date, dt.date]
-    partial: bool
-    as_of: dt.datetime | None
-    headline: dict
-    kpis: overview.Kpis
-    by_category: pd.DataFrame
-    monthly: pd.DataFrame
-    trend_months: list
-    trend_values: np.ndarray
-    trend_total: dict
-    trend_by_category: pd.DataFrame
-    districts: pd.DataFrame
-    alerts: pd.DataFrame
-    peers: pd.DataFrame
-    synthetic: int
-    total_in_view: int
-
-
-def briefing_data(con, province_code: str, period: str | Period, scope: Scope,
-                  today: dt.date | None = None) -> BriefingData:
-    """Compute the briefing's figures (see `build_briefing`)."""
-    names = {r[0]: r for r in run_query(con, "trends_provinces").fetchall()}
-    if province_code not in names:
-        raise InputError(f"province {province_code!r} is not a DOPA province code")
-    if scope.province_code and scope.province_code != province_code:
-        raise InputError(f"province {province_code}: outside your scope (province {scope.province_code})")
-    p = period if isinstance(period, Period) else parse_period(period, today)
-    ext = trends.extent(con, scope)
-    as_of = ext.as_of_date
-    if as_of < p.start:
-        raise InputError(f"period {p.label('en')}: starts after the data's last day ({as_of}); allowed: periods "
-                         "that the data reaches")
-    end = min(p.end, as_of)
-    partial = end < p.end
-    days = (end - p.start).days
-    prev_p, ly_p = p.previous(), p.last_year()
-    previous = (prev_p.start, min(prev_p.end, prev_p.start + dt.timedelta(days=days)))
-    last_year = (ly_p.start, min(ly_p.end, ly_p.start + dt.timedelta(days=days)))
-    f = Filters(p.start, end, provinces=(province_code,))
-
-    headline = trends.change_table(con, f, scope, by=(), previous=previous, last_year=last_year).iloc[0].to_dict()
-    by_cat = trends.change_table(con, f, scope, by=("category",), previous=previous, last_year=last_year)
-    chart_from = trends.add_months(p.end.replace(day=1), -(CHART_MONTHS - 1))
-    monthly = trends.series(con, replace(f, date_from=chart_from, date_to=trends.month_end(p.end.replace(day=1))),
-                            scope, by=("category",), freq="month", as_of=as_of)
-    monthly = monthly[monthly["period"] <= pd.Timestamp(as_of)].rename(columns={"period": "month"})
-    trend_from = trends.add_months(p.end.replace(day=1), -(TREND_MONTHS - 1))
-    if ext.first_month and trend_from < ext.first_month:
-        trend_from = ext.first_month
-    tf = replace(f, date_from=trend_from, date_to=end)
-    total = trends.series(con, tf, scope, by=(), freq="month", as_of=as_of)
-    total = total[total["complete"]]
-    trend_months = [pd.Timestamp(m).date() for m in total["period"]]
-    trend_values = total["reports"].to_numpy()
-    trend_total = trends.mann_kendall(trend_values)
-    trend_by_cat = trends.trend_tests(con, tf, scope, by=("category",))
-
-    districts = overview.by_district(con, f, scope)
-    districts = districts[districts["province_code"] == province_code]
-    dchange = trends.change_table(con, f, scope, by=("district",), previous=previous, last_year=last_year)
-    districts = districts.merge(dchange[["district_code", "last_year", "class_last_year"]],
-                                left_on="code", right_on="district_code", how="left")
-    alerts = trends.alerts(con, f, scope, month="all")
-    peers = trends.province_context(con, replace(f, provinces=()), scope, province_code)
-    window = replace(f, date_from=min(trend_from, last_year[0], chart_from))
-    synthetic, total_in_view = overview.synthetic_in_view(con, window, scope)
-    return BriefingData(
-        province_code=province_code, province_th=names[province_code][1], province_en=names[province_code][2],
-        period=p, covered=(p.start, end), previous=previous, last_year=last_year, partial=partial, as_of=ext.as_of,
-        headline=headline, kpis=overview.kpis(con, f, scope), by_category=by_cat, monthly=monthly,
-        trend_months=trend_months, trend_values=trend_values, trend_total=trend_total,
-        trend_by_category=trend_by_cat, districts=districts, alerts=alerts, peers=peers,
-        synthetic=synthetic, total_in_view=total_in_view)
-
-
 # ------------------------------------------------------------------------------------------------ the PDF
 
 def build_briefing(con, province_code: str, period: str | Period, lang: str, scope: Scope,
@@ -473,271 +669,128 @@ def build_briefing(con, province_code: str, period: str | Period, lang: str, sco
     """The A4 briefing PDF for one province and period, in Thai ('th') or English ('en').
 
     province_code: 2-digit DOPA code (`resolve_province` turns a typed name into one).
-    period: "2026-09", "2026-Q3", "FY2569", "FY2026-Q1" … (`parse_period`).
+    period: "2026-09", "2026-Q3", "FY2569", "FY2026-Q1", "ไตรมาส 1/2570" … (`parse_period`).
     scope: the viewer's; a scope limited to another province is refused (InputError).
     """
     if lang not in LANGS:
-        raise InputError(f"language {lang!r} is not available; allowed: {', '.join(LANGS)}")
-    data = briefing_data(con, province_code, period, scope, today)
-    return render_pdf(con, data, lang, generated_at or dt.datetime.now())
+        raise InputError(f"language {lang!r} is not available; allowed: {', '.join(LANGS)} "
+                         f"(ภาษา {lang!r} ไม่มีให้เลือก เลือกได้: {', '.join(LANGS)})")
+    data = briefing_data(con, province_code, period, scope, today, lang)
+    return render_pdf(data, lang, generated_at or dt.datetime.now())
 
 
-def _class_text(cls: str, lang: str) -> str:
-    return t(f"brief.class_{cls}", lang)
-
-
-def _change_text(change: float, cls: str, lang: str) -> str:
-    pct = "" if not np.isfinite(change) else fmt_pct(change, lang, signed=True) + " · "
-    return pct + _class_text(cls, lang)
-
-
-def _date_range(d: tuple[dt.date, dt.date], lang: str) -> str:
-    return f"{fmt_date(d[0], lang)} – {fmt_date(d[1], lang)}"
-
-
-def render_pdf(con, d: BriefingData, lang: str, generated_at: dt.datetime) -> bytes:
-    """Lay out a `BriefingData` as the A4 PDF."""
-    from fpdf.fonts import FontFace
-
-    _install_actual_text()
-    fonts = _font_paths()
-    pdf = _pdf_class()(orientation="portrait", unit="mm", format="A4")
-    for style, path in fonts.items():
-        pdf.add_font(FAMILY, style, path)
-    pdf.set_text_shaping(True)
-    pdf.set_margins(15, 14, 15)
-    pdf.set_auto_page_break(True, margin=16)
-    province = d.province_th if lang == "th" else d.province_en
-    title = t("brief.title", lang, province=province)
-    pdf.set_title(title)
-    pdf.set_author("NTS-Mekong Watch Geo")
-    pdf.set_lang(lang)
-    pdf.set_creation_date(generated_at.astimezone())
-    period_text = d.period.label(lang)
-    as_of_text = fmt_date(d.as_of.date(), lang) + d.as_of.strftime(" %H:%M") if d.as_of else "–"
-    pdf.footer_left = f"{title} · {period_text}"
-    pdf.footer_right = t("brief.page", lang, page="{page}", pages="{nb}")
-    if d.synthetic:
-        pdf.footer_alert = t("brief.synthetic_footer", lang)
+def _cards(pdf, cards: list[Card], lang: str) -> None:
     W = pdf.epw
-
-    def heading(text: str, size: float = 11.5, gap: float = 2.5, keep: float = 28) -> None:
-        if pdf.get_y() + keep > pdf.h - pdf.b_margin:   # never leave a heading alone at the foot of a page
-            pdf.add_page()
-            gap = 0
-        pdf.ln(gap)
-        pdf.set_font(FAMILY, "B", size)
-        pdf.set_text_color(*INK)
-        pdf.multi_cell(W, 6, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(0.5)
-
-    def note(text: str, size: float = 7.5) -> None:
-        pdf.set_font(FAMILY, "", size)
-        pdf.set_text_color(*MUTED)
-        pdf.multi_cell(W, 3.8, text, align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(*INK)
-
-    def table(rows: list[list[str]], widths: tuple, aligns: tuple, colours: dict | None = None,
-              size: float = 8) -> None:
-        pdf.set_font(FAMILY, "", size)
-        head = FontFace(emphasis="BOLD", fill_color=(241, 245, 249))
-        with pdf.table(col_widths=widths, text_align=aligns, headings_style=head, line_height=4.6,
-                       borders_layout="HORIZONTAL_LINES", width=W, padding=(0.8, 1.2)) as tab:
-            for i, r in enumerate(rows):
-                row = tab.row()
-                for j, cell in enumerate(r):
-                    colour = (colours or {}).get((i, j))
-                    row.cell(cell, style=FontFace(color=colour) if colour else None)
-
-    # --- page 1: title, notice, headline figures, change by category, monthly chart
-    pdf.add_page()
-    pdf.set_font(FAMILY, "B", 17)
-    pdf.set_text_color(*INK)
-    pdf.multi_cell(W, 8, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FAMILY, "", 9.5)
-    pdf.set_text_color(*MUTED)
-    covered = _date_range(d.covered, lang)
-    line = t("brief.period_line", lang, period=period_text, dates=covered)
-    if d.partial:
-        line += " " + t("brief.period_partial", lang)
-    pdf.multi_cell(W, 5, line, new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(W, 5, t("brief.as_of_line", lang, as_of=as_of_text,
-                           generated=fmt_date(generated_at.date(), lang) + generated_at.strftime(" %H:%M")),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*INK)
-    if d.synthetic:
-        pdf.ln(2)
-        pdf.set_draw_color(*ALERT_RED)
-        pdf.set_fill_color(254, 242, 242)
-        pdf.set_text_color(*ALERT_RED)
-        pdf.set_font(FAMILY, "B", 9.5)
-        pdf.set_line_width(0.5)
-        pdf.multi_cell(W, 5.2, t("brief.synthetic", lang, n=fmt_int(d.synthetic), total=fmt_int(d.total_in_view)),
-                       border=1, fill=True, padding=2, align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_line_width(0.2)
-        pdf.set_draw_color(0, 0, 0)
-        pdf.set_text_color(*INK)
-
-    heading(t("brief.kpi_title", lang))
-    h, k = d.headline, d.kpis
-    cards = [
-        (t("brief.kpi_reports", lang), fmt_int(h["current"]), covered, INK),
-        (t("brief.kpi_vs_previous", lang), _change_text(h["change_previous"], h["class_previous"], lang),
-         t("brief.kpi_was", lang, n=fmt_int(h["previous"]), dates=_date_range(d.previous, lang)),
-         CLASS_COLOURS[h["class_previous"]]),
-        (t("brief.kpi_vs_last_year", lang), _change_text(h["change_last_year"], h["class_last_year"], lang),
-         t("brief.kpi_was", lang, n=fmt_int(h["last_year"]), dates=_date_range(d.last_year, lang)),
-         CLASS_COLOURS[h["class_last_year"]]),
-        (t("brief.kpi_verified", lang), fmt_pct(k.verified_share, lang),
-         t("brief.kpi_median_days", lang, days=fmt_float(k.median_days_to_verification)), INK),
-    ]
     gap = 3
     cw = (W - gap * (len(cards) - 1)) / len(cards)
     y0 = pdf.get_y() + 1
-    for i, (name, value, sub, colour) in enumerate(cards):
+    for i, c in enumerate(cards):
         x = pdf.l_margin + i * (cw + gap)
+        colour = CLASS_COLOURS.get(c.cls, INK) if c.cls else INK
         pdf.set_fill_color(248, 250, 252)
         pdf.set_draw_color(203, 213, 225)
-        pdf.rect(x, y0, cw, 27, style="DF")
+        pdf.rect(x, y0, cw, 29, style="DF")
         pdf.set_xy(x + 2, y0 + 1.5)                # the label: up to two lines
-        pdf.set_font(FAMILY, "", 7.5)
+        pdf.set_font(pdfkit.FAMILY, "", 7.5)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(cw - 4, 3.5, name, align="L", max_line_height=3.5)
+        pdf.multi_cell(cw - 4, 3.5, c.label, align="L", max_line_height=3.5)
         pdf.set_xy(x + 2, y0 + 9)
-        pdf.set_font(FAMILY, "B", 12 if len(value) < 14 else 9.5)
+        pdf.set_font(pdfkit.FAMILY, "B", 12.5)
         pdf.set_text_color(*colour)
-        pdf.multi_cell(cw - 4, 6, value, align="L")
-        pdf.set_xy(x + 2, y0 + 16.5)
-        pdf.set_font(FAMILY, "", 6.8)
+        arrow = ARROWS.get(c.direction or "flat", "")
+        pdf.multi_cell(cw - 4, 6, f"{arrow} {c.value}".strip(), align="L")
+        if c.delta:
+            pdf.set_xy(x + 2, y0 + 15)
+            pdf.set_font(pdfkit.FAMILY, "B", 7.5)
+            pdf.multi_cell(cw - 4, 3.6, c.delta, align="L")
+        pdf.set_xy(x + 2, y0 + 19.5)
+        pdf.set_font(pdfkit.FAMILY, "", 6.8)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(cw - 4, 3.3, sub, align="L")
+        pdf.multi_cell(cw - 4, 3.2, c.sub, align="L")
     pdf.set_draw_color(0, 0, 0)
     pdf.set_text_color(*INK)
-    pdf.set_y(y0 + 29)
-    note(t("brief.class_note", lang, min=trends.MIN_REPORTS))
+    pdf.set_y(y0 + 31)
 
-    heading(t("brief.by_category_title", lang))
-    rows = [[t("brief.col_category", lang), t("brief.col_reports", lang), t("brief.col_previous", lang),
-             t("brief.col_vs_previous", lang), t("brief.col_last_year", lang), t("brief.col_vs_last_year", lang)]]
-    colours = {}
-    for _, r in d.by_category.iterrows():
-        i = len(rows)
-        rows.append([label("category", r["category"], lang), fmt_int(r["current"]), fmt_int(r["previous"]),
-                     _change_text(r["change_previous"], r["class_previous"], lang), fmt_int(r["last_year"]),
-                     _change_text(r["change_last_year"], r["class_last_year"], lang)])
-        colours[(i, 3)] = CLASS_COLOURS[r["class_previous"]]
-        colours[(i, 5)] = CLASS_COLOURS[r["class_last_year"]]
-    table(rows, (52, 17, 17, 38, 17, 38), ("LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "LEFT"), colours)
 
-    heading(t("brief.chart_monthly", lang))
-    png = chart_monthly_by_category(d.monthly, lang, d.covered)
-    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=W)
-    note(t("brief.chart_monthly_note", lang))
+def _grid(pdf, tab: Table, widths: tuple, **kw) -> None:
+    colours = {(i + 1, j): CLASS_COLOURS[c] for (i, j), c in (tab.classes or {}).items()}
+    pdf.grid([tab.header, *tab.rows], widths, tab.aligns, colours=colours,
+             highlight=frozenset(i + 1 for i in tab.highlight), **kw)
+
+
+def render_pdf(d: BriefingData, lang: str, generated_at: dt.datetime) -> bytes:
+    """Lay out a `BriefingData` as the A4 PDF. Draws only what `d` holds: no database access."""
+    title = t("brief.title", lang, province=d.province(lang))
+    period_text = d.period.long_label(lang)
+    pdf = pdfkit.Document(title, lang, generated_at, synthetic=bool(d.synthetic),
+                          footer_label=f"{title} · {period_text}")
+    W = pdf.epw
+    as_of_text = fmt_date(d.as_of.date(), lang) + d.as_of.strftime(" %H:%M") if d.as_of else "–"
+
+    # --- page 1: title, compared dates, notice, headline figures, change by category, monthly chart
+    pdf.add_page()
+    line = t("brief.period_line", lang, period=d.period.label(lang), dates=fmt_period(*d.covered, lang))
+    if d.partial:
+        line += " " + t("brief.period_partial", lang)
+    pdf.title_block(title, [line, compared_text(d, lang),
+                            t("brief.as_of_line", lang, as_of=as_of_text, generated=pdfkit.fmt_generated(generated_at,
+                                                                                                          lang))])
+    if d.synthetic:
+        pdf.alert_box(t("brief.synthetic", lang, n=fmt_int(d.synthetic), total=fmt_int(d.total_in_view)))
+
+    pdf.heading(t("brief.kpi_title", lang))
+    _cards(pdf, headline_cards(d, lang), lang)
+    pdf.note(t("brief.class_note", lang, min=trends.MIN_REPORTS))
+
+    pdf.heading(t("brief.by_category_title", lang))
+    _grid(pdf, category_table(d, lang), (50, 16, 16, 41, 16, 41))
+
+    pdf.heading(t("brief.chart_monthly", lang))
+    pdf.png(chart_monthly_by_category(d.monthly, lang, d.covered), w=W)
+    pdf.note(t("brief.chart_monthly_note", lang))
 
     # --- page 2: trend, map and district ranking
     pdf.add_page()
-    heading(t("brief.trend_title", lang), gap=0)
-    png = chart_trend(d.trend_months, d.trend_values, d.trend_total, lang, d.covered)
-    pdf.image(io.BytesIO(png), x=pdf.l_margin, w=W)
-    mkr = d.trend_total
-    if mkr["trend"] == "too_short":
-        note(t("brief.trend_short_note", lang, months=trends.MIN_MONTHS))
-    else:
-        note(t("brief.trend_note", lang, trend=t(f"brief.trend_{mkr['trend'].replace(' ', '_')}", lang),
-               p=f"{mkr['p_value']:.3f}", slope=f"{mkr['sen_slope']:+.1f}", months=mkr["months"],
-               first=fmt_month(d.trend_months[0], lang), last=fmt_month(d.trend_months[-1], lang)))
+    pdf.heading(t("brief.trend_title", lang), gap=0)
+    pdf.png(chart_trend(d.trend_months, d.trend_values, d.trend_total, lang, d.covered), w=W)
+    pdf.note(trend_note(d, lang))
 
-    heading(t("brief.trend_by_category_title", lang))
-    rows = [[t("brief.col_category", lang), t("brief.col_months", lang), t("brief.col_trend", lang),
-             t("brief.col_slope", lang), t("brief.col_p", lang), t("brief.col_seasonal", lang)]]
-    for _, r in d.trend_by_category.iterrows():
-        rows.append([label("category", r["category"], lang), str(r["months"]),
-                     t(f"brief.trend_{r['trend'].replace(' ', '_')}", lang),
-                     "–" if not np.isfinite(r["sen_slope"]) else f"{r['sen_slope']:+.1f}",
-                     "–" if not np.isfinite(r["p_value"]) else f"{r['p_value']:.3f}",
-                     t(f"brief.trend_{r['seasonal_trend'].replace(' ', '_')}", lang)])
-    table(rows, (58, 16, 30, 26, 18, 32), ("LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
+    pdf.heading(t("brief.trend_by_category_title", lang))
+    _grid(pdf, trend_table(d, lang), (58, 16, 30, 26, 18, 32))
 
-    map_w = 78
+    map_w = 64
     map_h = map_w * MAP_SIZE_IN[1] / MAP_SIZE_IN[0]
-    if pdf.get_y() + map_h + 12 > pdf.h - pdf.b_margin:
+    if pdf.get_y() + map_h + 12 > pdf.foot:
         pdf.add_page()
-    heading(t("brief.map_title", lang))
+    pdf.heading(t("brief.map_title", lang))
     y_top = pdf.get_y()
-    counts = d.districts[["code", "reports"]]
-    png = map_image(con, d.province_code, counts, lang)
-    pdf.image(io.BytesIO(png), x=pdf.l_margin, y=y_top, w=map_w, h=map_h)
+    pdf.png(map_image(d, lang), w=map_w, h=map_h, y=y_top)
     y_map_end = y_top + map_h
-    pdf.set_xy(pdf.l_margin + map_w + 4, y_top)
     rank_w = W - map_w - 4
     old_margin = pdf.l_margin
     pdf.set_left_margin(old_margin + map_w + 4)
-    pdf.set_font(FAMILY, "B", 9)
-    pdf.cell(rank_w, 5, t("brief.ranking_title", lang), new_x="LMARGIN", new_y="NEXT")
-    rows = [["#", t("brief.col_district", lang), t("brief.col_reports", lang), t("brief.col_per_100km2", lang),
-             t("brief.col_vs_last_year", lang)]]
-    colours = {}
-    for i, (_, r) in enumerate(d.districts.sort_values(["reports", "code"], ascending=[False, True]).iterrows(), 1):
-        name = r[f"name_{lang}"] + (" *" if r["mwcc"] else "")
-        rows.append([str(i), name, fmt_int(r["reports"]), fmt_float(r["per_100km2"]),
-                     _class_text(r["class_last_year"], lang) if isinstance(r["class_last_year"], str) else "–"])
-        if isinstance(r["class_last_year"], str):
-            colours[(i, 4)] = CLASS_COLOURS[r["class_last_year"]]
-    pdf.set_font(FAMILY, "", 7.5)
-    head = FontFace(emphasis="BOLD", fill_color=(241, 245, 249))
-    with pdf.table(col_widths=(6, 34, 15, 17, 26), text_align=("RIGHT", "LEFT", "RIGHT", "RIGHT", "LEFT"),
-                   headings_style=head, line_height=4.2, borders_layout="HORIZONTAL_LINES", width=rank_w,
-                   align="LEFT", padding=(0.6, 1)) as tab:
-        for i, r in enumerate(rows):
-            row = tab.row()
-            for j, cell in enumerate(r):
-                c = colours.get((i, j))
-                row.cell(cell, style=FontFace(color=c) if c else None)
-    pdf.set_font(FAMILY, "", 6.8)
-    pdf.set_text_color(*MUTED)
-    pdf.multi_cell(rank_w, 3.4, t("brief.ranking_note", lang), align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*INK)
+    pdf.set_xy(pdf.l_margin, y_top)
+    pdf.line(t("brief.ranking_title", lang), size=9, bold=True, h=5, w=rank_w)
+    _grid(pdf, district_table(d, lang), (5, 37, 13, 14, 13, 30), size=7, line_height=4.0, width=rank_w,
+          align="LEFT", padding=(0.6, 0.8))
+    pdf.note(t("brief.ranking_note", lang), size=6.8, w=rank_w)
     pdf.set_left_margin(old_margin)
     pdf.set_xy(old_margin, max(pdf.get_y(), y_map_end) + 1)
 
     # --- alerts, peers, method
-    heading(t("brief.alerts_title", lang))
+    pdf.heading(t("brief.alerts_title", lang))
     if len(d.alerts) == 0:
-        note(t("brief.alerts_none", lang), size=8.5)
+        pdf.note(t("brief.alerts_none", lang), size=8.5)
     else:
-        rows = [[t("brief.col_month", lang), t("brief.col_district", lang), t("brief.col_category", lang),
-                 t("brief.col_observed", lang), t("brief.col_expected", lang), t("brief.col_rule", lang)]]
-        for _, r in d.alerts.iterrows():
-            rows.append([fmt_month(pd.Timestamp(r["month"]).date(), lang), r[f"district_{lang}"],
-                         label("category", r["category"], lang), fmt_int(r["observed"]),
-                         fmt_float(r["expected"]), t(f"brief.rule_{r['rule'].replace('+', '_')}", lang)])
-        table(rows, (22, 34, 52, 18, 18, 36), ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
+        _grid(pdf, alert_table(d, lang), (22, 34, 52, 18, 18, 36))
         for text in d.alerts[f"evidence_{lang}"].head(ALERT_EVIDENCE_LINES):
-            note("• " + text, size=7.5)
-    note(t("alerts.note", lang, fdr=trends.FDR_LEVEL, min=trends.MIN_ALERT_REPORTS))
+            pdf.note("• " + text, size=7.5)
+    pdf.note(t("alerts.note", lang, fdr=trends.FDR_LEVEL, min=trends.MIN_ALERT_REPORTS))
 
-    heading(t("brief.peers_title", lang))
-    rows = [[t("brief.col_province", lang), t("brief.col_border_districts", lang), t("brief.col_reports", lang),
-             t("brief.col_per_100km2", lang), t("brief.col_per_km", lang)]]
-    bold = {}
-    for _, r in d.peers.iterrows():
-        if r["is_home"]:
-            bold[len(rows)] = True
-        rows.append([r[f"province_{lang}"] + (" (" + t("brief.home", lang) + ")" if r["is_home"] else ""),
-                     fmt_int(r["border_districts"]), fmt_int(r["reports"]), fmt_float(r["per_100km2"]),
-                     fmt_float(r["per_km"], digits=2)])
-    pdf.set_font(FAMILY, "", 8)
-    head = FontFace(emphasis="BOLD", fill_color=(241, 245, 249))
-    with pdf.table(col_widths=(60, 30, 30, 30, 30), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
-                   headings_style=head, line_height=4.6, borders_layout="HORIZONTAL_LINES", width=W,
-                   padding=(0.8, 1.2)) as tab:
-        for i, r in enumerate(rows):
-            row = tab.row()
-            style = FontFace(emphasis="BOLD", fill_color=(254, 249, 195)) if bold.get(i) else None
-            for cell in r:
-                row.cell(cell, style=style)
-    note(t("brief.peers_note", lang))
+    pdf.heading(t("brief.peers_title", lang))
+    _grid(pdf, peer_table(d, lang), (52, 34, 24, 24, 24, 22))
+    pdf.note(t("brief.peers_note", lang))
 
-    heading(t("brief.method_title", lang), size=9.5)
-    note(t("brief.method", lang, min=trends.MIN_REPORTS, months=trends.MIN_MONTHS))
-    return bytes(pdf.output())
+    pdf.heading(t("brief.method_title", lang), size=9.5)
+    pdf.note(t("brief.method", lang, min=trends.MIN_REPORTS, months=trends.MIN_MONTHS))
+    return pdf.to_bytes()
