@@ -18,15 +18,38 @@ from .i18n import fmt_float, fmt_int, t
 
 # 5-class sequential palette (light yellow → dark red), and the colour of "no reports"
 PALETTE = [(255, 237, 160), (254, 178, 76), (253, 141, 60), (240, 59, 32), (189, 0, 38)]
-ZERO = (245, 245, 245)
+# The study area against the background: districts in the analysis with nothing to show (no reports, not
+# significant) are white with a dark outline; the Thai provinces outside it are a flat grey with light lines.
+ZERO = (255, 255, 255)
+STUDY_LINE = (70, 70, 70)
+OUTSIDE = (226, 229, 234)
+OUTSIDE_LINE = (178, 182, 190)
+NOT_IN_FILTER = (241, 242, 245)    # border districts the district/province filter leaves out (still clickable)
 COUNTRY_LINE = {"LA": (37, 99, 235), "KH": (22, 163, 74)}
 LAYER_DISTRICTS = "districts"
 # An offline map style (a plain background, no tiles, no fonts): without a style Streamlit falls back to a
-# Carto basemap fetched from the internet; a data: URL keeps the map self-contained.
+# Carto basemap fetched from the internet; a data: URL keeps the map self-contained (no "#" in it: a URL's
+# fragment starts there, and the style's JSON would end mid-string).
 OFFLINE_STYLE = ("data:application/json," + json.dumps(
     {"version": 8, "sources": {}, "layers": [{"id": "bg", "type": "background",
-                                              "paint": {"background-color": "#f8fafc"}}]}, separators=(",", ":")))
-VIEW = pdk.ViewState(latitude=15.9, longitude=102.6, zoom=5.4, min_zoom=4, max_zoom=12)
+                                              "paint": {"background-color": "rgb(248,250,252)"}}]},
+    separators=(",", ":")))
+MIN_ZOOM, MAX_ZOOM, FIT_MAX_ZOOM = 4, 12, 9.5
+TILE = 512          # deck.gl's Web Mercator world is 512 pixels wide at zoom 0
+
+
+@dataclass(frozen=True)
+class MapSize:
+    """The size a map is drawn at (pixels): the width is the narrowest the page's column gives at 1440 px
+    (Streamlit stretches the map to the column), so a view fitted to it holds on wider screens too."""
+
+    width: int
+    height: int
+
+
+OVERVIEW_SIZE = MapSize(460, 520)      # half of the main area (482 px wide at 1440 x 900)
+HOTSPOT_SIZE = MapSize(560, 560)       # three fifths of it (580 px)
+SITES_SIZE = MapSize(700, 600)         # the page's right column (727 px)
 
 
 class CompactDeck(pdk.Deck):
@@ -47,8 +70,112 @@ class MapGeometry:
 
 
 def _features(rows, props: list[str]) -> list[dict]:
-    return [{"type": "Feature", "geometry": json.loads(r[-1]), "properties": dict(zip(props, r[:-1]))}
-            for r in rows]
+    """GeoJSON features, each with its `bbox` (GeoJSON's own member; kept here, not sent to the browser)."""
+    feats = []
+    for r in rows:
+        geometry = json.loads(r[-1])
+        feats.append({"type": "Feature", "geometry": geometry, "properties": dict(zip(props, r[:-1])),
+                      "bbox": geometry_bounds(geometry)})
+    return feats
+
+
+def geometry_bounds(geometry: dict) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of a GeoJSON geometry, None when it has no coordinates."""
+    xy = np.array(_coords(geometry), dtype=float).reshape(-1, 2)
+    if not len(xy):
+        return None
+    return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
+
+
+def union_bounds(boxes) -> tuple[float, float, float, float] | None:
+    """The box holding every given box (None entries skipped); None for none."""
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        return None
+    a = np.array(boxes, dtype=float)
+    return float(a[:, 0].min()), float(a[:, 1].min()), float(a[:, 2].max()), float(a[:, 3].max())
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator position as a fraction of the world (0..1, y down), as deck.gl projects it."""
+    lat = float(np.clip(lat, -85.05, 85.05))
+    return (lon + 180) / 360, (1 - np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)) / np.pi) / 2
+
+
+def fit_view(bounds, size: MapSize, padding: int = 24, max_zoom: float = FIT_MAX_ZOOM) -> pdk.ViewState:
+    """The centre and zoom at which `bounds` (min lon, min lat, max lon, max lat) fit in a map of `size`
+    with `padding` pixels on every side (deck.gl's fitBounds on the 512-pixel Web Mercator world)."""
+    x0, y1 = _mercator(bounds[0], bounds[1])      # south-west corner: y grows southwards
+    x1, y0 = _mercator(bounds[2], bounds[3])
+    dx, dy = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    room_w, room_h = max(size.width - 2 * padding, 1), max(size.height - 2 * padding, 1)
+    zoom = float(np.clip(np.log2(min(room_w / (TILE * dx), room_h / (TILE * dy))), MIN_ZOOM, max_zoom))
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    lat = float(np.degrees(2 * np.arctan(np.exp(np.pi * (1 - 2 * cy))) - np.pi / 2))
+    return pdk.ViewState(latitude=round(lat, 5), longitude=round(cx * 360 - 180, 5), zoom=round(zoom, 3),
+                         min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+
+
+def pixel_of(view: pdk.ViewState, lon: float, lat: float, size: MapSize) -> tuple[float, float]:
+    """Where (lon, lat) is drawn in a map of `size` showing `view`: pixels from its top-left corner."""
+    scale = TILE * 2 ** view.zoom
+    cx, cy = _mercator(view.longitude, view.latitude)
+    x, y = _mercator(lon, lat)
+    return size.width / 2 + (x - cx) * scale, size.height / 2 + (y - cy) * scale
+
+
+def focus(filters, scope) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(districts, provinces) a map frames: the district filter, else the province filter, else the viewer's
+    own district or province; ((), ()) for the whole study area."""
+    if filters is not None and filters.districts:
+        return tuple(filters.districts), ()
+    if filters is not None and filters.provinces:
+        return (), tuple(filters.provinces)
+    if scope is not None and scope.district_code:
+        return (scope.district_code,), ()
+    if scope is not None and scope.province_code:
+        return (), (scope.province_code,)
+    return (), ()
+
+
+def focus_bounds(geom: "MapGeometry", districts=(), provinces=()) -> tuple[float, float, float, float] | None:
+    """Bounds of the data a map shows for a focus: the given border districts, else the border districts of
+    the given provinces (the province itself when it has none), else all border districts."""
+    districts, provinces = set(districts), set(provinces)
+    if districts:
+        box = union_bounds(_bbox(f) for f in geom.districts if f["properties"]["code"] in districts)
+        if box:
+            return box
+    if provinces:
+        box = union_bounds(_bbox(f) for f in geom.districts if f["properties"].get("province_code") in provinces) \
+            or union_bounds(_bbox(f) for f in geom.provinces if f["properties"]["code"] in provinces)
+        if box:
+            return box
+    return union_bounds(_bbox(f) for f in geom.districts)
+
+
+def focus_codes(geom: "MapGeometry", districts=(), provinces=()) -> set[str]:
+    """The border districts of a focus (maps.focus): as focus_bounds, all of them for none."""
+    if districts:
+        return set(districts)
+    codes = [f["properties"]["code"] for f in geom.districts
+             if not provinces or f["properties"].get("province_code") in provinces]
+    return set(codes)
+
+
+def study_layer(geom: "MapGeometry", codes) -> pdk.Layer:
+    """The study area's districts, white with a dark outline (not clickable): under a result that does not
+    cover it, such as density clusters."""
+    codes = set(codes)
+    feats = [{"type": "Feature", "geometry": f["geometry"], "properties": {}}
+             for f in geom.districts if f["properties"]["code"] in codes]
+    return pdk.Layer("GeoJsonLayer", id="study_area", data={"type": "FeatureCollection", "features": feats},
+                     stroked=True, filled=True, get_fill_color=[*ZERO, 200], get_line_color=[*STUDY_LINE, 170],
+                     line_width_min_pixels=1, pickable=False)
+
+
+def _bbox(feature: dict):
+    return feature.get("bbox") or geometry_bounds(feature["geometry"])
 
 
 def load_geometry(con) -> MapGeometry:
@@ -76,17 +203,31 @@ def colour_for(value: float, breaks: np.ndarray) -> tuple[int, int, int]:
     return PALETTE[int(np.searchsorted(breaks, value, side="left"))]  # class i holds (break[i-1], break[i]]
 
 
-def legend(breaks: np.ndarray, values: np.ndarray, lang: str) -> list[tuple[tuple[int, int, int], str]]:
-    """(colour, label) rows for the choropleth's legend."""
-    rows = [(ZERO, t("map.legend_zero", lang))]
-    if len(values) == 0 or np.max(values) <= 0:
-        return rows
+Legend = list[tuple[tuple[int, int, int], str]]
+
+
+def legend(breaks: np.ndarray, values: np.ndarray, lang: str, not_in_filter: int = 0) -> Legend:
+    """(colour, label) rows for the choropleth's legend: only the classes some district is in, each with its
+    number of districts, then the districts the filter leaves out (if any) and the grey outside the study area.
+    `values`: the counts of the districts in the filter."""
+    values = np.asarray(values, dtype=float)
+    rows: Legend = []
     # counts are whole numbers: class i holds values in (break[i-1], break[i]]
-    edges = [0.0, *breaks.tolist(), float(np.max(values))]
-    for i in range(len(edges) - 1):
-        lo, hi = int(np.floor(edges[i])) + 1, int(np.floor(edges[i + 1]))
-        if lo <= hi:
-            rows.append((PALETTE[i], f"{fmt_int(lo)} – {fmt_int(hi)}" if lo < hi else fmt_int(lo)))
+    if len(values) and np.max(values) > 0:
+        edges = [0.0, *breaks.tolist(), float(np.max(values))]
+        for i in range(len(edges) - 1):
+            lo, hi = int(np.floor(edges[i])) + 1, int(np.floor(edges[i + 1]))
+            n = int(((values > edges[i]) & (values <= edges[i + 1])).sum())
+            if lo <= hi and n:
+                text = f"{fmt_int(lo)} – {fmt_int(hi)}" if lo < hi else fmt_int(lo)
+                rows.append((PALETTE[i], f"{text} ({t('map.legend_districts', lang, n=fmt_int(n))})"))
+    zero = int((values <= 0).sum())
+    if zero:
+        rows.insert(0, (ZERO, f"{t('map.legend_zero', lang)} ({t('map.legend_districts', lang, n=fmt_int(zero))})"))
+    if not_in_filter:
+        rows.append((NOT_IN_FILTER, f"{t('map.legend_not_in_filter', lang)} "
+                                    f"({t('map.legend_districts', lang, n=fmt_int(not_in_filter))})"))
+    rows.append((OUTSIDE, t("map.legend_outside", lang)))
     return rows
 
 
@@ -102,11 +243,12 @@ def _tip(lines: list[str]) -> str:
 
 
 def district_layer(geom: MapGeometry, counts: pd.DataFrame, lang: str, selected: tuple[str, ...] = (),
-                   value: str = "reports") -> tuple[pdk.Layer, np.ndarray]:
-    """Choropleth of `value` per border district in `counts` (districts not in it are drawn empty)."""
+                   value: str = "reports", in_filter=None) -> tuple[pdk.Layer, np.ndarray]:
+    """Choropleth of `value` per border district in `counts` (districts not in it are not drawn). Districts
+    outside `in_filter` (a set of codes; None: all) are drawn pale, still clickable."""
     by_code = counts.set_index("code") if len(counts) else pd.DataFrame()
-    values = counts[value].to_numpy() if len(counts) else np.array([])
-    breaks = class_breaks(values)
+    shown = counts if in_filter is None or not len(counts) else counts[counts["code"].isin(in_filter)]
+    breaks = class_breaks(shown[value].to_numpy() if len(shown) else np.array([]))
     feats = []
     for f in geom.districts:
         p = f["properties"]
@@ -120,9 +262,11 @@ def district_layer(geom: MapGeometry, counts: pd.DataFrame, lang: str, selected:
         tip = _tip([f"{name} ({province})", f"{t('map.tip_reports', lang)}: {fmt_int(row['reports'])}",
                     f"{t('map.tip_per_100km2', lang)}: {fmt_float(row['per_100km2'])}",
                     t("map.tip_mwcc", lang) if row["mwcc"] else ""])
-        props = {"code": code, "name": name, "tip": tip, "fill": [*colour_for(v, breaks), 200],
-                 "line": [20, 20, 20, 255] if code in selected else [90, 90, 90, 160],
-                 "width": 600 if code in selected else 50}
+        inside = in_filter is None or code in in_filter
+        fill = [*colour_for(v, breaks), 210] if inside else [*NOT_IN_FILTER, 230]
+        props = {"code": code, "name": name, "tip": tip, "fill": fill,
+                 "line": [20, 20, 20, 255] if code in selected else [*STUDY_LINE, 210 if inside else 110],
+                 "width": 600 if code in selected else 60}
         feats.append({"type": "Feature", "geometry": f["geometry"], "properties": props})
     layer = pdk.Layer(
         "GeoJsonLayer", id=LAYER_DISTRICTS, data={"type": "FeatureCollection", "features": feats},
@@ -131,6 +275,15 @@ def district_layer(geom: MapGeometry, counts: pd.DataFrame, lang: str, selected:
         get_line_width="properties.width", line_width_min_pixels=1, line_width_max_pixels=4,
     )  # widths in metres: pydeck turns any string argument, "pixels" included, into an accessor
     return layer, breaks
+
+
+def in_filter_codes(counts: pd.DataFrame, districts=(), provinces=()) -> set | None:
+    """The districts of `counts` the district or province filter keeps (None: no such filter)."""
+    if districts:
+        return set(districts) & set(counts["code"])
+    if provinces and "province_code" in counts:
+        return set(counts.loc[counts["province_code"].isin(provinces), "code"])
+    return None
 
 
 def base_layers(geom: MapGeometry, lang: str) -> list[pdk.Layer]:
@@ -147,8 +300,8 @@ def base_layers(geom: MapGeometry, lang: str) -> list[pdk.Layer]:
                                   "line": [*COUNTRY_LINE[p["country"]], 220]}})
     return [
         pdk.Layer("GeoJsonLayer", id="provinces", data={"type": "FeatureCollection", "features": prov},
-                  stroked=True, filled=True, get_fill_color=[236, 239, 243, 255],
-                  get_line_color=[160, 160, 160, 200], line_width_min_pixels=1, pickable=False),
+                  stroked=True, filled=True, get_fill_color=[*OUTSIDE, 255],
+                  get_line_color=[*OUTSIDE_LINE, 255], line_width_min_pixels=1, pickable=False),
         pdk.Layer("GeoJsonLayer", id="neighbours", data={"type": "FeatureCollection", "features": nb},
                   stroked=True, filled=True, get_fill_color=[255, 255, 255, 90],
                   get_line_color="properties.line", line_width_min_pixels=1, pickable=True),
@@ -171,34 +324,42 @@ def crossings_layer(geom: MapGeometry, lang: str) -> pdk.Layer:
                      line_width_min_pixels=1.5, pickable=True)
 
 
-def view_for(geom: MapGeometry, codes) -> pdk.ViewState:
-    """A view framing the given border districts (all of them: the whole eastern border)."""
-    codes = set(codes)
-    pts = [c for f in geom.districts if f["properties"]["code"] in codes for c in _coords(f["geometry"])]
-    if not pts or len(codes) >= len(geom.districts):
-        return VIEW
-    xs, ys = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
-    span = max(xs.max() - xs.min(), (ys.max() - ys.min()) * 1.4, 0.3)
-    zoom = float(np.clip(np.log2(360 / span) - 0.6, 4, 11))
-    return pdk.ViewState(latitude=float(ys.mean()), longitude=float(xs.mean()), zoom=zoom, min_zoom=4, max_zoom=12)
+def view_for(geom: MapGeometry, districts=(), provinces=(), size: MapSize = OVERVIEW_SIZE) -> pdk.ViewState:
+    """A view framing the given border districts, or the border districts of the given provinces (none: the
+    whole study area, Chiang Rai to Trat) in a map of `size`."""
+    box = focus_bounds(geom, districts, provinces)
+    if box is None:
+        return pdk.ViewState(latitude=15.9, longitude=102.6, zoom=5, min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+    return fit_view(box, size)
 
 
-def _coords(geometry: dict):
-    g = geometry["coordinates"]
-    while g and isinstance(g[0][0], list):
-        g = [c for part in g for c in part]
-    return g
+def _coords(geometry: dict) -> list:
+    """Every [lon, lat] position of a GeoJSON geometry (Point to MultiPolygon)."""
+    out, stack = [], [geometry.get("coordinates") or []]
+    while stack:
+        g = stack.pop()
+        if g and not isinstance(g[0], list):
+            out.append(g[:2])
+        else:
+            stack.extend(g)
+    return out
 
 
-def overview_deck(geom: MapGeometry, counts: pd.DataFrame, lang: str,
-                  selected: tuple[str, ...] = ()) -> tuple[pdk.Deck, np.ndarray]:
-    """The Overview map: provinces, districts across the border, the border-district choropleth, crossings."""
-    dl, breaks = district_layer(geom, counts, lang, selected)
-    view = view_for(geom, counts["code"] if len(counts) else [])
-    deck = CompactDeck(layers=[*base_layers(geom, lang), dl, crossings_layer(geom, lang)],
-                    initial_view_state=view, map_provider=None, map_style=OFFLINE_STYLE,
-                    tooltip=TOOLTIP)
-    return deck, breaks
+def overview_deck(geom: MapGeometry, counts: pd.DataFrame, lang: str, selected: tuple[str, ...] = (), *,
+                  districts=(), provinces=(), size: MapSize = OVERVIEW_SIZE,
+                  show_crossings: bool = True) -> tuple[pdk.Deck, Legend]:
+    """The Overview map: provinces, districts across the border, the border-district choropleth, crossings
+    (small dots above the large districts; hideable), framed on `districts`/`provinces` (the filter or the
+    viewer's scope: maps.focus) or the whole study area. Returns the deck and its legend rows."""
+    keep = in_filter_codes(counts, districts, provinces) if len(counts) else None
+    dl, breaks = district_layer(geom, counts, lang, selected, in_filter=keep)
+    values = counts.loc[counts["code"].isin(keep) if keep is not None else slice(None), "reports"].to_numpy() \
+        if len(counts) else np.array([])
+    rows = legend(breaks, values, lang, not_in_filter=len(counts) - len(values) if len(counts) else 0)
+    layers = [*base_layers(geom, lang), dl] + ([crossings_layer(geom, lang)] if show_crossings else [])
+    deck = CompactDeck(layers=layers, initial_view_state=view_for(geom, districts, provinces, size),
+                       map_provider=None, map_style=OFFLINE_STYLE, tooltip=TOOLTIP)
+    return deck, rows
 
 
 def picked_code(objects: list[dict] | None) -> str | None:

@@ -222,13 +222,13 @@ def assert_no_exception(page, where: str = "") -> None:
     assert "Traceback" not in body, f"traceback text{' on ' + where if where else ''}:\n{body[:3000]}"
 
 
-def choose(page, label: str, option: str) -> None:
+def choose(page, label: str, option: str, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
     """Pick `option` in the Streamlit selectbox labelled `label`."""
     box = page.get_by_label(label, exact=True)
     box.click()
     page.keyboard.type(option)  # long lists are virtualised: filter so the option is drawn
     page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
+    wait_idle(page, timeout_ms)
 
 
 def sign_in(page, base: str, account: Account, lang_labels: dict | None = None, query: str = "") -> None:
@@ -299,3 +299,33 @@ def map_colour_shares(png: bytes) -> dict[str, float]:
         "grey": float(((rgb.max(axis=-1) - rgb.min(axis=-1) < 12) & (rgb.max(axis=-1) >= 60)
                        & (rgb.max(axis=-1) < 170)).sum() / n),
     }
+
+
+# -- clicking a map ----------------------------------------------------------------------------------------
+
+def map_pixel(page, view, lon: float, lat: float, index: int = 0) -> tuple[float, float]:
+    """Page coordinates of (lon, lat) on the `index`-th map drawn with `view` (the pdk.ViewState the page
+    computed, e.g. maps.view_for): the canvas's box and maps.pixel_of, so a test clicks a known place."""
+    from ntswatch_geo.maps import MapSize, pixel_of
+
+    box = page.locator('[data-testid="stDeckGlJsonChart"] canvas').nth(index).bounding_box()
+    x, y = pixel_of(view, lon, lat, MapSize(box["width"], box["height"]))
+    return box["x"] + float(x), box["y"] + float(y)
+
+
+def click_map(page, x: float, y: float, tries: int = 3) -> None:
+    """Click the map at (x, y) and wait for the run it starts to finish. deck.gl may still be loading its
+    layers on a busy machine and then ignores the click: click again (up to `tries`) until a run starts."""
+    for _ in range(tries):
+        page.mouse.move(x, y)                 # as a hand does: deck.gl picks what is under the pointer
+        page.wait_for_timeout(500)
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', state="attached",
+                                   timeout=15_000)       # a loaded machine is slow to start the run
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: no run started, click again
+            page.wait_for_timeout(1000)
+    else:
+        pytest.fail(f"{tries} clicks on the map at ({x:.0f}, {y:.0f}) started no run")
+    wait_idle(page)

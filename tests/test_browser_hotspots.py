@@ -3,13 +3,13 @@ reads its evidence line, in Thai and then in English (Debian's Chromium through 
 artifacts/screenshots/)."""
 from __future__ import annotations
 
-import math
 import os
 
 import pytest
 
 from browser_support import (ACCOUNTS, CHROMIUM, RUN_TIMEOUT_MS, app_db, app_users,  # noqa: F401
-                             assert_no_exception, launch_chromium, screenshot, sign_in, streamlit_server, wait_idle)
+                             assert_no_exception, launch_chromium, map_pixel, screenshot, sign_in, streamlit_server,
+                             wait_idle)
 
 if not CHROMIUM.exists() and not os.environ.get("CI"):
     pytest.skip(f"{CHROMIUM} not found (`make chromium`); in CI this fails instead", allow_module_level=True)
@@ -29,7 +29,8 @@ def server(app_db, app_users):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def target(geo_db_template):
-    """The largest border district: its code, Thai and English names and a point inside it (lon, lat)."""
+    """The largest border district: its code, Thai and English names, a point inside it (lon, lat) and the
+    view the page draws."""
     import duckdb
 
     con = duckdb.connect(str(geo_db_template), read_only=True)
@@ -46,21 +47,19 @@ def target(geo_db_template):
     import shapely
 
     p = shapely.from_wkb(bytes(wkb)).representative_point()
-    return code, th, en, (p.x, p.y)
+    from ntswatch_geo.db import connect
+    from ntswatch_geo.maps import HOTSPOT_SIZE, load_geometry, view_for
 
-
-def mercator(lon: float, lat: float, zoom: float) -> tuple[float, float]:
-    """deck.gl's Web Mercator pixel coordinates (512-pixel world at zoom 0)."""
-    scale = 512 * 2 ** zoom
-    x = scale * (lon + 180) / 360
-    y = scale * (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2
-    return x, y
+    con = connect(geo_db_template, read_only=True)
+    try:
+        view = view_for(load_geometry(con), size=HOTSPOT_SIZE)     # the page's view: the whole study area
+    finally:
+        con.close()
+    return code, th, en, (p.x, p.y), view
 
 
 def test_analyst_clicks_a_district_on_the_hotspot_map_and_reads_its_evidence_in_thai_and_english(server, target):
-    from ntswatch_geo.maps import VIEW
-
-    code, name_th, name_en, (lon, lat) = target
+    code, name_th, name_en, (lon, lat), view = target
     with sync_playwright() as p:
         browser = launch_chromium(p)
         context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="th-TH",
@@ -77,20 +76,17 @@ def test_analyst_clicks_a_district_on_the_hotspot_map_and_reads_its_evidence_in_
             assert_no_exception(page, "the Hotspots page")
             main = page.locator('[data-testid="stMain"]')
             # the defaults the analyst gets: z-score p-values, FDR on, reporting effort adjusted
-            expect(main.get_by_text("จากคะแนน z (แบบ ArcGIS Hot Spot Analysis)")).to_be_visible()
+            expect(main.get_by_text("จากคะแนน z (แบบ ArcGIS)")).to_be_visible()
             expect(main.get_by_text("ระดับการรายงาน:").first).to_be_visible()
             expect(main.get_by_text("คลิกหน่วยบนแผนที่").first).to_be_visible()
 
-            canvas = page.locator(f"{MAP} canvas").first
             page.wait_for_function("""() => { const c = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
                 return c && c.clientWidth > 300 && c.clientHeight >= 400; }""", timeout=RUN_TIMEOUT_MS)
             page.wait_for_timeout(1500)                       # deck.gl draws its layers
-            box = canvas.bounding_box()
-            cx, cy = mercator(VIEW.longitude, VIEW.latitude, VIEW.zoom)
-            x, y = mercator(lon, lat, VIEW.zoom)
+            x, y = map_pixel(page, view, lon, lat)          # where the page's view draws the district
             panel = main.get_by_text("หลักฐาน:").first
             for _ in range(4):          # deck.gl may still be drawing its layers on a busy machine: click again
-                page.mouse.click(box["x"] + box["width"] / 2 + (x - cx), box["y"] + box["height"] / 2 + (y - cy))
+                page.mouse.click(x, y)
                 wait_idle(page)
                 try:
                     panel.wait_for(timeout=8000)
@@ -117,7 +113,7 @@ def test_analyst_clicks_a_district_on_the_hotspot_map_and_reads_its_evidence_in_
             expect(main.get_by_text(name_en, exact=False).first).to_be_visible()
             legend = main.inner_text()
             assert "Not significant · ไม่มีนัยสำคัญทางสถิติ" in legend              # English first in English
-            assert "No reports (not a cold spot) · ไม่มีรายงาน" in legend
+            assert "Outside the study area (not analysed)" in legend
             assert_no_exception(page, "in English")
             screenshot(page, "hotspots_gi_click_en.png")
         finally:

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.browser
 MAP = '[data-testid="stDeckGlJsonChart"]'
 
 
-def hover_until_tooltip(page):
-    """Move over the map on a grid until deck.gl shows a tooltip; returns its inner HTML."""
+def hover_until_tooltip(page, want: str = ""):
+    """Move over the map on a grid until deck.gl shows a tooltip (holding `want`: a border district's, not a
+    district's across the border); returns its inner HTML and text."""
     canvas = page.locator(f"{MAP} canvas").first
     canvas.scroll_into_view_if_needed()
     page.wait_for_timeout(1500)                    # deck.gl draws its layers
@@ -22,7 +23,8 @@ def hover_until_tooltip(page):
         for fx in (0.5, 0.6, 0.4, 0.7, 0.3, 0.8):
             page.mouse.move(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
             page.wait_for_timeout(250)
-            if tip.count() and tip.first.is_visible() and tip.first.inner_text().strip():
+            if tip.count() and tip.first.is_visible() and want in tip.first.inner_text() \
+                    and tip.first.inner_text().strip():
                 return tip.first.inner_html(), tip.first.inner_text()
     raise AssertionError("no tooltip appeared anywhere on the map")
 
@@ -45,10 +47,10 @@ def test_overview_map_tooltip_is_plain_text_with_line_breaks(base, lang):
             sign_in(page, base, ACCOUNTS["analyst"], labels, query=f"?lang={lang}")
             expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
             wait_idle(page)
-            html, text = hover_until_tooltip(page)
+            word = "รายงาน" if lang == "th" else "Reports"
+            html, text = hover_until_tooltip(page, word)
             assert "&lt;br" not in html and "<br" in html, html          # real line breaks
             assert "&amp;" not in html and "&#x27;" not in text, html    # no escaped entities shown
-            word = "รายงาน" if lang == "th" else "Reports"
             assert word in text and len(text.splitlines()) >= 2, text
             screenshot(page, f"overview_tooltip_{lang}.png")
             assert_no_exception(page, "overview tooltip")

@@ -56,6 +56,7 @@ from ..boundaries import METRIC_CRS
 from ..db import run_query
 from ..errors import InputError
 from ..filters import Filters
+from ..i18n import Bilingual
 from ..scope import Scope
 from . import effort
 
@@ -137,11 +138,20 @@ def scope_text(scope: Scope, filters: Filters) -> str:
     return "; ".join(parts) or "all border districts"
 
 
+_TH_WORDS = {"border districts": "อำเภอชายแดน", "H3 cells": "เซลล์ H3",
+             "; use unit 'h3' or widen the area": " ให้เปลี่ยนหน่วยวิเคราะห์เป็นเซลล์ H3 หรือขยายพื้นที่",
+             "Emerging hot spot analysis": "การวิเคราะห์จุดร้อนที่กำลังเกิด"}
+
+
 def require_units(n: int, what: str, statistic: str, scope: Scope, filters: Filters, hint: str = "") -> None:
+    """The message (a Bilingual: English, with the Thai for the page) when the study area is too small."""
     if n < MIN_UNITS:
-        raise InputError(
+        th = _TH_WORDS.get
+        raise InputError(Bilingual(
             f"{statistic} needs at least {MIN_UNITS} units; the study area has {n} {what} "
-            f"({scope_text(scope, filters)}){hint}")
+            f"({scope_text(scope, filters)}){hint}",
+            f"{th(statistic, statistic)} ต้องมีหน่วยวิเคราะห์อย่างน้อย {MIN_UNITS} หน่วย แต่พื้นที่ศึกษามี"
+            f"{th(what, what)} {n} หน่วย{th(hint, hint)}"))
 
 
 # ------------------------------------------------------------------------------------------ units
@@ -206,7 +216,7 @@ def _districts(con, filters: Filters, scope: Scope) -> gpd.GeoDataFrame:
         geometry=list(shapely.from_wkb([bytes(r[7]) for r in rows])) if rows else [], crs=4326)
 
 
-def _link_islands(neighbors: dict[int, list[int]], metric: gpd.GeoSeries, names: list[str],
+def _link_islands(neighbors: dict[int, list[int]], metric: gpd.GeoSeries, names: list[tuple[str, str]],
                   what: str) -> list[str]:
     """Give every unit without neighbours its nearest unit (both ways); returns the warnings."""
     notes = []
@@ -220,8 +230,11 @@ def _link_islands(neighbors: dict[int, list[int]], metric: gpd.GeoSeries, names:
         neighbors[i] = [j]
         if i not in neighbors[j]:
             neighbors[j] = [*neighbors[j], i]
-        notes.append(f"{what} {names[i]} had no neighbour and was linked to the nearest one, {names[j]} "
-                     f"({d[j] / 1000:.1f} km away)")
+        notes.append(Bilingual(
+            f"{what} {names[i][0]} had no neighbour and was linked to the nearest one, {names[j][0]} "
+            f"({d[j] / 1000:.1f} km away)",
+            f"อำเภอ{names[i][1]} ไม่มีอำเภอข้างเคียง จึงเชื่อมกับอำเภอที่ใกล้ที่สุดคือ {names[j][1]} "
+            f"(ห่าง {d[j] / 1000:.1f} กม.)"))
     return notes
 
 
@@ -240,8 +253,8 @@ def district_units(con, filters: Filters, scope: Scope, tolerance_m: float = DIS
         w = fuzzy_contiguity(work, buffering=True, buffer=tolerance_m, predicate="intersects",
                              silence_warnings=True)
     neighbors = {i: sorted(int(j) for j in w.neighbors[i]) for i in range(len(gdf))}
-    notes = _link_islands(neighbors, metric, [f"{a} ({b})" for a, b in zip(gdf["name_en"], gdf["unit_id"])],
-                          "district")
+    notes = _link_islands(neighbors, metric, [(f"{a} ({c})", f"{b} ({c})") for a, b, c in
+                                              zip(gdf["name_en"], gdf["name_th"], gdf["unit_id"])], "district")
     gdf = gdf.copy()
     gdf["geometry"] = gdf.geometry.simplify(OUTPUT_SIMPLIFY_DEG, preserve_topology=True)
     joins = sum(len(v) for v in neighbors.values()) // 2
@@ -258,6 +271,20 @@ _STUDY_CACHE: dict[tuple, np.ndarray] = {}
 def cell_polygon(cell: int) -> shapely.Polygon:
     """The outline of an (int) H3 cell as a lon/lat polygon."""
     return shapely.Polygon([(lng, lat) for lat, lng in h3i.cell_to_boundary(int(cell))])
+
+
+def cell_polygons(cells) -> np.ndarray:
+    """The outlines of many H3 cells, the same polygons as cell_polygon, made in one shapely call per vertex
+    count (tens of thousands of cells: milliseconds instead of seconds)."""
+    bounds = [h3i.cell_to_boundary(int(c)) for c in np.asarray(cells, dtype=np.int64).tolist()]
+    out = np.empty(len(bounds), dtype=object)
+    by_size: dict[int, list[int]] = {}
+    for i, b in enumerate(bounds):
+        by_size.setdefault(len(b), []).append(i)
+    for idx in by_size.values():
+        coords = np.array([bounds[i] for i in idx], dtype=float)[:, :, ::-1]     # (lat, lng) -> (lng, lat)
+        out[idx] = shapely.polygons(coords)
+    return out
 
 
 def study_cells(districts: gpd.GeoDataFrame, res: int) -> np.ndarray:
@@ -277,8 +304,7 @@ def study_cells(districts: gpd.GeoDataFrame, res: int) -> np.ndarray:
         cells: set[int] = set()
         for g in districts.geometry:
             cand = np.array(sorted(h3i.geo_to_cells(g.buffer(pad), res)), dtype=np.int64)
-            outlines = [cell_polygon(c) for c in cand]
-            hit = shapely.intersects(g, np.array(outlines, dtype=object)) if len(cand) else np.array([], bool)
+            hit = shapely.intersects(g, cell_polygons(cand)) if len(cand) else np.array([], bool)
             cells.update(int(c) for c in cand[hit])
         _STUDY_CACHE[key] = np.array(sorted(cells), dtype=np.int64)
     return _STUDY_CACHE[key]
@@ -403,7 +429,7 @@ def h3_units(districts: gpd.GeoDataFrame, points: Points, res: int, k: int = 1,
     ids = [h3.int_to_str(int(c)) for c in cells]
     lat, lon = zip(*(h3i.cell_to_latlng(int(c)) for c in cells)) if len(cells) else ((), ())
     lat, lon = np.asarray(lat, float), np.asarray(lon, float)
-    polys = [cell_polygon(c) for c in cells]
+    polys = list(cell_polygons(cells))
     frame = gpd.GeoDataFrame({"unit_id": ids, "resolution": res, "cell_lat": lat, "cell_lon": lon},
                              geometry=polys, crs=4326)
     frame["area_km2"] = [h3i.cell_area(int(c), "km^2") for c in cells]
@@ -430,14 +456,19 @@ def h3_units(districts: gpd.GeoDataFrame, points: Points, res: int, k: int = 1,
             neighbors[i] = [j]
             if i not in neighbors[j]:
                 neighbors[j] = sorted([*neighbors[j], i])
-        notes.append(f"{len(islands)} H3 cell(s) had no neighbour within the {k}-ring and were linked to the "
-                     f"nearest cell")
+        notes.append(Bilingual(f"{len(islands)} H3 cell(s) had no neighbour within the {k}-ring and were linked "
+                               f"to the nearest cell",
+                               f"เซลล์ H3 {len(islands):,} เซลล์ไม่มีเซลล์ข้างเคียงภายใน {k} วง จึงเชื่อมกับเซลล์ที่ใกล้ที่สุด"))
     if len(outside):
-        notes.append(f"{len(outside)} cell(s) with reports lie outside the border districts' cells "
-                     f"(points near a boundary) and were added to the study area")
+        notes.append(Bilingual(f"{len(outside)} cell(s) with reports lie outside the border districts' cells "
+                               f"(points near a boundary) and were added to the study area",
+                               f"เซลล์ที่มีรายงาน {len(outside):,} เซลล์อยู่นอกเซลล์ของอำเภอชายแดน (จุดใกล้แนวเขต) "
+                               f"จึงเพิ่มเข้าในพื้นที่ศึกษา"))
     if dropped:
-        notes.append(f"{dropped:,} of the {len(study_all):,} cells covering the border districts are more than "
-                     f"{STUDY_RINGS} cells from any report and are outside the study area")
+        notes.append(Bilingual(f"{dropped:,} of the {len(study_all):,} cells covering the border districts are more "
+                               f"than {STUDY_RINGS} cells from any report and are outside the study area",
+                               f"เซลล์ {dropped:,} จาก {len(study_all):,} เซลล์ที่ครอบคลุมอำเภอชายแดนอยู่ห่างจากรายงานใด ๆ "
+                               f"เกิน {STUDY_RINGS} เซลล์ จึงอยู่นอกพื้นที่ศึกษา"))
     desc = (f"{len(cells)} H3 cells at resolution {res} ({len(study)} covering the border districts within "
             f"{STUDY_RINGS} cells of a report, zeros included); neighbours: {k}-ring")
     return Units("h3", frame, neighbors, resolution=res, k=k, warnings=notes, description=desc)
@@ -582,8 +613,10 @@ def prepare(con, filters: Filters, scope: Scope, unit: str, resolution: int | No
     units = h3_units(districts, points, res, k, also_near=ref_points)
     y = cell_counts(units, points)
     if total > points.n:
-        units.warnings.append(f"{total - points.n:,} of {total:,} matching reports have no point (located by "
-                              f"district name only) and are not in the H3 counts")
+        units.warnings.append(Bilingual(
+            f"{total - points.n:,} of {total:,} matching reports have no point (located by district name only) "
+            f"and are not in the H3 counts",
+            f"รายงาน {total - points.n:,} จาก {total:,} เรื่องไม่มีพิกัด (ระบุเพียงชื่ออำเภอ) จึงไม่นับในเซลล์ H3"))
     prep = Prepared(units, y, total, int(points.n), reason, medians, points=points, months=months)
     if adjust == "effort":
         channels = sorted({*np.unique(points.channel).tolist(), *np.unique(ref_points.channel).tolist()})
@@ -610,12 +643,17 @@ def _with_raw(prep: Prepared, ref) -> Prepared:
 
 def require_reports(y: np.ndarray, statistic: str) -> None:
     """No map of NaNs: the counts must vary."""
+    th = _TH_WORDS.get(statistic, statistic)
     if y.sum() == 0:
-        raise InputError(f"{statistic}: no reports match the filters in the study area (0 reports); "
-                         f"widen the dates, categories or area")
+        raise InputError(Bilingual(f"{statistic}: no reports match the filters in the study area (0 reports); "
+                                   f"widen the dates, categories or area",
+                                   f"{th}: ไม่มีรายงานที่ตรงกับตัวกรองในพื้นที่ศึกษา (0 รายงาน) "
+                                   f"ให้ขยายช่วงวันที่ ประเภท หรือพื้นที่"))
     if np.all(y == y[0]):
-        raise InputError(f"{statistic}: every unit has the same count ({y[0]:g}), so there is nothing to "
-                         f"compare; widen the filters or change the unit")
+        raise InputError(Bilingual(f"{statistic}: every unit has the same count ({y[0]:g}), so there is nothing "
+                                   f"to compare; widen the filters or change the unit",
+                                   f"{th}: ทุกหน่วยมีจำนวนเท่ากัน ({y[0]:g}) จึงไม่มีสิ่งให้เปรียบเทียบ "
+                                   f"ให้ขยายตัวกรองหรือเปลี่ยนหน่วยวิเคราะห์"))
 
 
 def base_frame(units: Units) -> gpd.GeoDataFrame:

@@ -7,7 +7,7 @@ from ..filters import QUERY_KEYS, FilterOptions, Filters, default_filters, from_
 from ..i18n import LANGS, fmt_date, label, sort_key, t
 from ..scope import Scope
 from ..text import plain
-from . import data
+from . import data, widgets
 from .session import K_LANG, sign_out
 
 K_FILTERS, K_NOTICES = "filters", "filter_notices"
@@ -62,12 +62,11 @@ def _from_widgets(opts: FilterOptions) -> Filters:
     )
 
 
-def select_from_map(chart_key: str) -> None:
-    """Chart callback: a click on a district of the map narrows the district filter to it."""
+def select_from_map(objects: dict) -> None:
+    """Map callback (widgets.map_chart): a click on a district of the map narrows the district filter to it."""
     from ..maps import LAYER_DISTRICTS, picked_code
 
-    state = st.session_state.get(chart_key)
-    code = picked_code(state.selection.objects.get(LAYER_DISTRICTS) if state else None)
+    code = picked_code((objects or {}).get(LAYER_DISTRICTS))
     if code:
         st.session_state[W["dists"]] = [code]
 
@@ -91,6 +90,7 @@ def filters(con, scope: Scope, lang: str, version: tuple) -> Filters:
     sb.subheader(t("filters.title", lang))
     sb.date_input(t("filters.dates", lang), key=W["dates"], min_value=opts.min_date, max_value=opts.max_date,
                   format="DD/MM/YYYY")
+    widgets.be_range_caption(sb, st.session_state.get(W["dates"]), lang)   # the picker shows CE years only
     sb.caption(t("filters.data_range", lang, first=fmt_date(opts.first_date, lang),
                  last=fmt_date(opts.last_date, lang)))
     sb.multiselect(t("filters.categories", lang), opts.categories, key=W["cats"],
