@@ -13,7 +13,7 @@ from ntswatch_geo.i18n import fmt_date, fmt_int, t
 from ntswatch_geo.reports.importer import import_file
 from ntswatch_geo.reports.tables import workbook_sheets
 from ntswatch_geo.text import plain
-from ntswatch_geo.ui import sidebar
+from ntswatch_geo.ui import sidebar, tables
 from ntswatch_geo.ui.session import client_address, connection
 
 ctx = st.session_state["ctx"]
@@ -57,7 +57,7 @@ if user.role in ("district_officer", "admin"):
             picked = st.multiselect(
                 t("data.sheets", lang), [s.name for s in sheets], default=visible, key="imp_sheets",
                 format_func=lambda n: t("data.sheet_hidden_label", lang, sheet=n) if n in hidden else n,
-                help=t("data.sheets_help", lang))
+                help=t("data.sheets_help", lang), placeholder=t("form.choose", lang))
             # the default (every visible sheet) lets a summary sheet without the needed columns be left out
             chosen = None if set(picked) == set(visible) else picked
     if up is not None and st.button(t("data.import_button", lang), type="primary",
@@ -81,21 +81,17 @@ if user.role in ("district_officer", "admin"):
             for col, k in zip(c, COUNTS):
                 col.metric(t(f"data.{k}", lang), fmt_int(getattr(res, k)))
             if any(s.sheet is not None for s in res.sheets):
-                st.dataframe(pd.DataFrame([{"sheet": s.sheet, **{k: getattr(s, k) for k in COUNTS}}
-                                           for s in res.sheets]), hide_index=True, width="stretch",
-                             column_config={"sheet": t("data.col_sheet", lang),
-                                            **{k: t(f"data.{k}", lang) for k in COUNTS}})
+                tables.show(pd.DataFrame([{"sheet": s.sheet, **{k: getattr(s, k) for k in COUNTS}}
+                                          for s in res.sheets]),
+                            {"sheet": tables.Col("data.col_sheet"), **{k: tables.Col(f"data.{k}", "int") for k in COUNTS}},
+                            lang, width="stretch")
             for ig in res.ignored_sheets:
                 st.info(t(f"data.sheet_left_{ig.reason}", lang, sheet=plain(ig.sheet), detail=plain(ig.detail)))
             if len(res.rejects):
-                rej = res.rejects.assign(message=res.rejects[f"message_{lang}"])[
-                    ["sheet", "row_no", "field", "value", "message"]]
-                if rej["sheet"].isna().all():
-                    rej = rej.drop(columns=["sheet"])
-                st.dataframe(rej, hide_index=True, width="stretch", column_config={
-                    "sheet": t("data.col_sheet", lang), "row_no": t("data.col_row", lang),
-                    "field": t("data.col_field", lang), "value": t("data.col_value", lang),
-                    "message": t("data.col_message", lang)})
+                cols = dict(tables.REJECT_COLUMNS)
+                if res.rejects["sheet"].isna().all():
+                    del cols["sheet"]
+                tables.show(res.rejects, cols, lang, width="stretch")
                 st.download_button(t("data.rejects_download", lang), csv_bytes(res.rejects),
                                    file_name=f"rejects_{res.batch_id}.csv", mime="text/csv")
 
@@ -120,14 +116,19 @@ if kind == "rows":
     if pol.contacts_allowed:
         with_contacts = c2.checkbox(t("data.with_contacts", lang), value=False, key="exp_contacts",
                                     disabled=hide, help=t("data.with_contacts_help", lang)) and not hide
+# the file is made on request, for these settings; a changed filter or choice asks for it again
+wanted = (fmt, kind, f, hide, with_contacts, lang)
 if st.button(t("data.prepare", lang)):
     try:
         st.session_state["exp_bytes"] = (fmt, exports.export_bytes(
             con, f, scope, fmt, hide_location=hide, kind=kind, with_contacts=with_contacts, actor=user.username,
-            client=client_address()))
+            client=client_address(), lang=lang), wanted)
     except InputError as exc:
         st.error(plain(exc))
 ready = st.session_state.get("exp_bytes")
-if ready:
+if ready and ready[2:] == (wanted,):
     st.download_button(t("data.download", lang, fmt=ready[0].upper(), size=fmt_int(len(ready[1]) / 1024)),
-                       ready[1], file_name=f"ntswatch_reports.{ready[0]}", mime=exports.FORMATS[ready[0]])
+                       ready[1], file_name=f"ntswatch_reports.{ready[0]}", mime=exports.FORMATS[ready[0]],
+                       key="exp_download")
+    if ready[0] == "csv":
+        st.caption(t("data.csv_about", lang))

@@ -1,16 +1,15 @@
 """Model sites: rank the border districts on evidence, show why, how robust, and the planners' SWOT notes."""
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ntswatch_geo import maps, site_sheet, sites
+from ntswatch_geo import exports, maps, site_maps, site_sheet, sites
 from ntswatch_geo.charts import FONT
 from ntswatch_geo.errors import InputError
-from ntswatch_geo.exports import csv_bytes, xlsx_bytes
-from ntswatch_geo.i18n import fmt_date, t
+from ntswatch_geo.i18n import t
 from ntswatch_geo.text import plain
-from ntswatch_geo.ui import data, sidebar
+from ntswatch_geo.ui import data, sidebar, widgets
+from ntswatch_geo.ui.session import client_address, connection
 
 ctx = st.session_state["ctx"]
 lang, user = ctx.lang, ctx.user
@@ -31,11 +30,20 @@ def sensitivity(crit, weights: tuple, method, top_k):
     return sites.sensitivity(crit, dict(weights), method, n=500, top_k=top_k, seed=0)
 
 
+def _pick_from_map(objects: dict, codes: list[str]) -> None:
+    """Map callback: a click on a district shows it in "why this district" and its criteria."""
+    code = maps.picked_code(objects.get(maps.LAYER_DISTRICTS))
+    if code in codes:
+        st.session_state["st_pick"] = code
+        for lg in ("th", "en"):                       # the box (widgets.select, one per language) shows it too
+            st.session_state[f"st_pick__{lg}"] = code
+
+
 crit = criteria(con, f, scope, version)
 left, right = st.columns([1, 3])
 with left:
-    preset = st.selectbox(t("sites.preset", lang), [*sites.PRESETS, "custom"], key="st_preset",
-                          format_func=lambda p: t(f"sites.preset_{p}", lang))
+    preset = widgets.select(st, t("sites.preset", lang), [*sites.PRESETS, "custom"], "st_preset", lang,
+                            format_func=lambda p: t(f"sites.preset_{p}", lang))
     method = st.radio(t("sites.method", lang), ["topsis", "wsm"], key="st_method", horizontal=True,
                       format_func=lambda m: t(f"sites.method_{m}", lang))
     top_k = st.number_input(t("sites.shortlist", lang), 1, 20, 5, key="st_k")
@@ -43,10 +51,14 @@ with left:
     weights = {}
     for c in sites.CRITERIA:
         label = (c.label_th if lang == "th" else c.label_en) + (" ↓" if c.direction == "cost" else "")
-        on = st.checkbox(label, value=base.get(c.key, 0) > 0, key=f"st_on_{c.key}_{preset}", help=c.unit)
+        on = st.checkbox(label, value=base.get(c.key, 0) > 0, key=f"st_on_{c.key}_{preset}",
+                         help=t("sites.unit_help", lang, unit=c.unit_in(lang)))
         if on:
             weights[c.key] = st.slider(t("sites.weight", lang), 0.0, 5.0, float(base.get(c.key, 1.0) or 1.0), 0.5,
                                        key=f"st_w_{c.key}_{preset}", label_visibility="collapsed")
+    # the preset's name only while its weights are untouched (the files and the PDF record it)
+    used_preset = preset if preset in sites.PRESETS and weights == {
+        k: float(v) for k, v in sites.PRESETS[preset].items() if v > 0} else None
 with right:
     try:
         ranked = sites.rank(crit, weights, method)
@@ -67,17 +79,27 @@ with right:
                      "acceptability": st.column_config.ProgressColumn(t("sites.acceptability", lang, k=int(top_k)),
                                                                       min_value=0, max_value=100, format="%.0f%%"),
                      "rank_range": t("sites.rank_range", lang)})
-    st.caption(t("sites.robust_help", lang, k=int(top_k), method=ranked.attrs.get("normalisation", "")))
+    st.caption(t("sites.robust_help", lang, k=int(top_k), method=t(f"sites.normalisation_{method}", lang)))
+    st.caption(t("sites.need_note", lang))
+    capped = sites.capped_districts(crit, ranked)
+    if capped:
+        names = dict(zip(crit["code"], crit[f"name_{lang}"]))
+        st.caption(t("sites.capped_now", lang, items="; ".join(
+            f"{sites.CRITERIA_BY_KEY[k].label(lang)}: {', '.join(names[c] for c in codes)}"
+            for k, codes in capped.items())))
     shortlist = table.head(int(top_k))
     geom = data.geometry(con, "geo")
-    short = crit[crit["code"].isin(shortlist["code"])]
-    counts = pd.DataFrame({"code": short["code"], "reports": short["reports"],
-                           "per_100km2": short["reports_per_100km2"], "mwcc": short["mwcc_target"] > 0,
-                           "province_th": short["province_th"], "province_en": short["province_en"]})
-    deck, _ = maps.overview_deck(geom, counts, lang)
-    st.pydeck_chart(deck, height=420, key="st_map")
-    pick = st.selectbox(t("sites.explain", lang), list(table["code"]), key="st_pick",
-                        format_func=dict(zip(table["code"], table["name"])).get)
+    deck, map_rows = site_maps.deck(geom, table, list(shortlist["code"]), lang, st.session_state.get("st_pick"))
+    widgets.map_chart(deck, "st_map", lambda objects: _pick_from_map(objects, list(table["code"])),
+                      maps.SITES_SIZE.height)
+    widgets.legend(map_rows, t("sites.map_legend", lang), stacked=True)
+    st.caption(t("sites.map_caption", lang))
+    pick = widgets.select(st, t("sites.explain", lang), list(table["code"]), "st_pick", lang,
+                          format_func=dict(zip(table["code"], table["name"])).get)
+    st.markdown(f"**{plain(t('sites.criteria_of', lang, name=dict(zip(table['code'], table['name']))[pick]))}**")
+    crit_rows = site_maps.criteria_table(crit, pick, lang)
+    st.dataframe(crit_rows, hide_index=True, width="stretch", height=35 * (len(crit_rows) + 1) + 3, column_config={
+        "criterion": t("sites.criteria", lang), "value": t("sites.criteria_value", lang)})
     row = ranked[ranked["code"] == pick].iloc[0]
     contrib = {c.label_th if lang == "th" else c.label_en: row.get(f"contrib_{c.key}", 0.0) for c in sites.CRITERIA
                if f"contrib_{c.key}" in ranked.columns}
@@ -106,15 +128,29 @@ with right:
                 st.rerun()
             except InputError as exc:
                 st.error(plain(exc))
-    out = table.drop(columns=[c for c in table.columns if c.startswith("geometry")], errors="ignore")
-    all_notes = sites.notes(con, list(shortlist["code"]))
+    # files are made when downloaded (a callable per button), never on a slider move; each is recorded
+    file_con, who, client = connection(), user.username, client_address()
+    shortlist_codes = list(shortlist["code"])
+    st.markdown(f"**{t('sites.downloads', lang)}**")
     d1, d2, d3 = st.columns(3)
-    d1.download_button("CSV", csv_bytes(out), file_name="model_sites.csv", mime="text/csv")
-    d2.download_button("XLSX", xlsx_bytes({"ranking": out, "swot": all_notes}), file_name="model_sites.xlsx")
+    d1.download_button(t("sites.download_csv", lang), lambda: exports.sites_csv(
+        file_con, f, scope, lang, ranked, sens, crit, preset=used_preset, actor=who, client=client),
+        file_name="model_sites.csv", mime="text/csv", key="st_dl_csv", on_click="ignore")
+    d2.download_button(t("sites.download_xlsx", lang), lambda: exports.sites_workbook(
+        file_con, f, scope, lang, ranked, sens, crit, sites.notes(file_con, shortlist_codes), preset=used_preset,
+        actor=who, client=client), file_name="model_sites.xlsx", mime=exports.FORMATS["xlsx"], key="st_dl_xlsx",
+        on_click="ignore", help=t("sites.download_xlsx_help", lang))
     sheet_lang = d3.segmented_control(t("briefing.pdf_lang", lang), ["th", "en"], default=lang, key="st_pdf_lang",
                                       format_func=lambda x: {"th": "ไทย", "en": "English"}[x]) or lang
-    synthetic = bool(con.execute("SELECT count(*) FROM reports WHERE is_synthetic AND district_code = ?",
-                                 [pick]).fetchone()[0])
-    d3.download_button(t("sites.sheet_pdf", lang), site_sheet.district_sheet(con, pick, ranked, sens, crit, sheet_lang,
-                                                                              synthetic),
-                       file_name=f"model_site_{pick}_{sheet_lang}.pdf", mime="application/pdf")
+
+    def site_pdf(code=pick, pdf_lang=sheet_lang) -> bytes:
+        synthetic = bool(file_con.execute("SELECT count(*) FROM reports WHERE is_synthetic AND district_code = ?",
+                                          [code]).fetchone()[0])
+        pdf = site_sheet.district_sheet(file_con, code, ranked, sens, crit, pdf_lang, synthetic, preset=used_preset,
+                                        filters=f)
+        exports.record_file(file_con, scope, "pdf", "site_sheet", 1, f, actor=who, client=client, district=code,
+                            preset=used_preset or "custom", method=method, lang=pdf_lang)
+        return pdf
+
+    d3.download_button(t("sites.sheet_pdf", lang), site_pdf, file_name=f"model_site_{pick}_{sheet_lang}.pdf",
+                       mime="application/pdf", key="st_dl_pdf", on_click="ignore")

@@ -8,6 +8,21 @@
   acceptability and rank ranges.
 - SWOT notes (`add_note`, `notes`) in the `swot_notes` table (migration 005).
 
+Need is measured against the border, and no district can dominate a criterion (docs/sites.md):
+
+- The need criteria are reports per km of international border (the programme works along the border:
+  its crossings, river banks and border villages) and, with less weight, reports per 100 km² of the
+  district. Density alone misleads: a district's area is mostly hinterland, so a tiny district along the
+  border (Khlong Yai, Trat: 76 km², 65 km of border) shows five times the density of any other with an
+  ordinary number of reports per km of border. The "greatest need" preset weighs reports per km of border 4
+  and reports per 100 km² 1 (it weighed both 3, and Khlong Yai ranked first at 0.84 against 0.39).
+- Rate criteria are capped (`CAPPED`: reports per km of border, per 100 km², momentum, office and online
+  reports per month): before normalisation each is winsorised at the upper Tukey fence of the districts
+  being ranked, Q3 + 1.5 × (Q3 − Q1) (`cap_values`; `rank(..., cap=False)` switches it off). One extreme
+  district then cannot squeeze every other district's normalised value towards zero, and a lead beyond the
+  fence adds nothing: the capped districts share the top value of that criterion and the other criteria
+  decide between them. The tables keep the uncapped values; `rank(...).attrs["caps"]` names the fences.
+
 Methods and normalisation:
 
 - weighted sum ("wsm"): pymcdm `WSM` with min-max normalisation per criterion (benefit: (x-min)/(max-min),
@@ -47,40 +62,55 @@ class Criterion:
     key: str
     label_th: str
     label_en: str
-    unit: str
+    unit: str       # English unit (unit_th: the Thai one)
     direction: str  # 'benefit' | 'cost'
     group: str      # need | momentum | engagement | connectivity | programme
+    unit_th: str = ""
+    capped: bool = False   # a rate: winsorised at the upper Tukey fence before normalisation
+
+    def label(self, lang: str) -> str:
+        return self.label_th if lang == "th" else self.label_en
+
+    def unit_in(self, lang: str) -> str:
+        return (self.unit_th or self.unit) if lang == "th" else self.unit
 
 
 CRITERIA: tuple[Criterion, ...] = (
     Criterion("reports_per_border_km", "รายงานต่อกิโลเมตรแนวชายแดน", "Reports per km of international border",
-              "reports/km", "benefit", "need"),
-    Criterion("reports_per_100km2", "รายงานต่อ 100 ตร.กม.", "Reports per 100 km²", "reports/100 km²",
-              "benefit", "need"),
+              "reports per km of border", "benefit", "need", "รายงานต่อ กม. ของแนวชายแดน", capped=True),
+    Criterion("reports_per_100km2", "รายงานต่อ 100 ตร.กม.", "Reports per 100 km²", "reports per 100 km²",
+              "benefit", "need", "รายงานต่อ 100 ตร.กม.", capped=True),
     Criterion("momentum", "แนวโน้มรายงานรายเดือน (Sen's slope)", "Momentum: Sen's slope of monthly reports",
-              "reports/month per month", "benefit", "momentum"),
+              "reports a month, change per month", "benefit", "momentum", "รายงานต่อเดือน เปลี่ยนแปลงต่อเดือน",
+              capped=True),
     Criterion("mwcc_office_per_month", "รายงานผ่านศูนย์ NTS-MWCC ต่อเดือน", "Reports through the MWCC office per month",
-              "reports/month", "benefit", "engagement"),
-    Criterion("online_per_month", "รายงานออนไลน์ต่อเดือน", "Online reports per month", "reports/month",
-              "benefit", "engagement"),
-    Criterion("verified_share", "สัดส่วนที่ตรวจสอบแล้ว", "Share verified", "share 0–1", "benefit", "engagement"),
+              "reports a month", "benefit", "engagement", "รายงานต่อเดือน", capped=True),
+    Criterion("online_per_month", "รายงานออนไลน์ต่อเดือน", "Online reports per month", "reports a month",
+              "benefit", "engagement", "รายงานต่อเดือน", capped=True),
+    Criterion("verified_share", "สัดส่วนที่ตรวจสอบแล้ว", "Share verified", "share 0–1", "benefit", "engagement",
+              "สัดส่วน 0–1"),
     Criterion("median_days_to_verification", "มัธยฐานวันจนตรวจสอบ", "Median days to verification", "days",
-              "cost", "engagement"),
-    Criterion("parallel_areas", "จำนวนพื้นที่คู่ขนาน", "Parallel areas", "count", "benefit", "connectivity"),
-    Criterion("shared_border_km", "ความยาวแนวชายแดนร่วม", "Shared border length", "km", "benefit", "connectivity"),
-    Criterion("crossings", "จุดผ่านแดน", "Border crossings", "count", "benefit", "connectivity"),
+              "cost", "engagement", "วัน"),
+    Criterion("parallel_areas", "จำนวนพื้นที่คู่ขนาน", "Parallel areas", "count", "benefit", "connectivity",
+              "จำนวน"),
+    Criterion("shared_border_km", "ความยาวแนวชายแดนร่วม", "Shared border length", "km", "benefit", "connectivity",
+              "กม."),
+    Criterion("crossings", "จุดผ่านแดน", "Border crossings", "count", "benefit", "connectivity", "จำนวน"),
     Criterion("permanent_crossings", "จุดผ่านแดนถาวร", "Permanent border crossings", "count", "benefit",
-              "connectivity"),
-    Criterion("mwcc_target", "อำเภอเป้าหมาย NTS-MWCC", "NTS-MWCC target district", "0/1", "benefit", "programme"),
+              "connectivity", "จำนวน"),
+    Criterion("mwcc_target", "อำเภอเป้าหมาย NTS-MWCC", "NTS-MWCC target district", "0/1", "benefit", "programme",
+              "0/1"),
 )
 CRITERIA_BY_KEY = {c.key: c for c in CRITERIA}
 CRITERION_KEYS = tuple(CRITERIA_BY_KEY)
+CAPPED = tuple(c.key for c in CRITERIA if c.capped)
+FENCE_IQR = 3.0            # Tukey's outer fence ("far out"): Q3 + 3 × (Q3 − Q1)
 ID_COLUMNS = ("code", "name_th", "name_en", "province_code", "province_th", "province_en")
 METHODS = ("wsm", "topsis")
 
 PRESETS: dict[str, dict[str, float]] = {
-    # where reports are densest and rising
-    "greatest_need": {"reports_per_border_km": 3, "reports_per_100km2": 3, "momentum": 2,
+    # where reports are densest along the border and rising (density per area only a little: see above)
+    "greatest_need": {"reports_per_border_km": 4, "reports_per_100km2": 1, "momentum": 2,
                       "median_days_to_verification": 1, "mwcc_target": 1},
     # where the cross-border ties and the channels already work
     "strongest_partnership": {"mwcc_office_per_month": 2, "online_per_month": 1, "verified_share": 2,
@@ -190,7 +220,17 @@ def _scores(matrix: np.ndarray, w: np.ndarray, types: np.ndarray, method: str,
     return scores, contrib
 
 
-def _prepare(crit_df: pd.DataFrame, weights, method: str, exclude, directions):
+def cap_values(x, iqr: float = FENCE_IQR) -> tuple[np.ndarray, float]:
+    """`x` winsorised at its upper Tukey fence Q3 + iqr × (Q3 − Q1), and the fence (module docstring)."""
+    x = np.asarray(x, dtype=float)
+    if len(x) == 0:
+        return x, float("nan")
+    q1, q3 = np.percentile(x, [25, 75])
+    fence = float(q3 + iqr * (q3 - q1))
+    return np.minimum(x, fence), fence
+
+
+def _prepare(crit_df: pd.DataFrame, weights, method: str, exclude, directions, cap: bool = True):
     if method not in METHODS:
         raise InputError(f"method: {method!r} is not allowed; allowed: {', '.join(METHODS)}")
     w = resolve_weights(weights, exclude, directions)
@@ -202,20 +242,28 @@ def _prepare(crit_df: pd.DataFrame, weights, method: str, exclude, directions):
     if len(crit_df) == 0:
         raise InputError("no districts to rank: the criteria table is empty")
     matrix = np.nan_to_num(crit_df[keys].to_numpy(dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    caps = {}
+    if cap:
+        for j, k in enumerate(keys):
+            if k in CAPPED and (directions or {}).get(k, CRITERIA_BY_KEY[k].direction) == CRITERIA_BY_KEY[k].direction:
+                matrix[:, j], fence = cap_values(matrix[:, j])
+                caps[k] = fence
     wv = np.array([w[k] for k in keys], dtype=float)
     wv = wv / wv.sum()
     types = np.array([1 if dirs[k] == "benefit" else -1 for k in keys])
     varies = matrix.max(axis=0) > matrix.min(axis=0) if len(matrix) else np.zeros(len(keys), bool)
-    return keys, matrix, wv, types, varies
+    return keys, matrix, wv, types, varies, caps
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
     """1 = best; ties share the best rank (scores rounded to 12 digits so float noise does not split ties)."""
-    return pd.Series(np.round(scores, 12)).rank(method="min", ascending=False).to_numpy(dtype=int)
+    from scipy.stats import rankdata
+
+    return rankdata(-np.round(np.asarray(scores, dtype=float), 12), method="min").astype(int)
 
 
 def rank(crit_df: pd.DataFrame, weights: dict | str = "balanced", method: str = "topsis", exclude=(),
-         directions: dict[str, str] | None = None) -> pd.DataFrame:
+         directions: dict[str, str] | None = None, cap: bool = True) -> pd.DataFrame:
     """Score and rank the districts of `crit_df` (from `criteria`).
 
     weights: a preset name (PRESETS) or {criterion: weight ≥ 0}; missing criteria and `exclude` weigh 0; the
@@ -223,11 +271,14 @@ def rank(crit_df: pd.DataFrame, weights: dict | str = "balanced", method: str = 
     normalisation); see the module docstring. `directions` adds or overrides criteria ({column: 'benefit' |
     'cost'}) for tables that are not from `criteria`.
 
+    cap: winsorise the CAPPED rate criteria at their upper Tukey fence first (module docstring).
+
     Returns the ID columns present, score, rank (1 = best, ties share the best rank) and contrib_<criterion>
-    for every criterion used, best first. attrs: method, normalisation, weights, warnings (e.g. a criterion
-    without variation, which contributes 0 for everyone).
+    for every criterion used, best first. attrs: method, normalisation, weights, caps ({criterion: fence}),
+    preset (the preset's name when `weights` is one), warnings (e.g. a criterion without variation, which
+    contributes 0 for everyone).
     """
-    keys, matrix, wv, types, varies = _prepare(crit_df, weights, method, exclude, directions)
+    keys, matrix, wv, types, varies, caps = _prepare(crit_df, weights, method, exclude, directions, cap)
     scores, contrib = _scores(matrix, wv, types, method, varies)
     scores = np.nan_to_num(scores, nan=0.0)
     out = crit_df[[c for c in ID_COLUMNS if c in crit_df.columns]].copy()
@@ -246,7 +297,8 @@ def rank(crit_df: pd.DataFrame, weights: dict | str = "balanced", method: str = 
     out.attrs.update(method=method,
                      normalisation="min-max (constant criterion → 0)" if method == "wsm"
                      else "vector (x/‖x‖; cost 1 − x/‖x‖)",
-                     weights=dict(zip(keys, wv.tolist())), warnings=notes)
+                     weights=dict(zip(keys, wv.tolist())), caps=caps, warnings=notes,
+                     preset=weights if isinstance(weights, str) else None)
     return out
 
 
@@ -254,7 +306,7 @@ def rank(crit_df: pd.DataFrame, weights: dict | str = "balanced", method: str = 
 
 def sensitivity(crit_df: pd.DataFrame, weights: dict | str = "balanced", method_or_both: str = "both",
                 n: int = 1000, spread: float = 0.2, top_k: int = 5, seed: int = 0, exclude=(),
-                directions: dict[str, str] | None = None) -> pd.DataFrame:
+                directions: dict[str, str] | None = None, cap: bool = True) -> pd.DataFrame:
     """Monte Carlo robustness of the ranking.
 
     Each of `n` runs multiplies every chosen weight by an independent factor U(1 − spread, 1 + spread) and
@@ -275,7 +327,7 @@ def sensitivity(crit_df: pd.DataFrame, weights: dict | str = "balanced", method_
         raise InputError(f"spread: {spread!r}; give a fraction in [0, 1)")
     if not (isinstance(top_k, int) and top_k >= 1):
         raise InputError(f"top_k: {top_k!r}; give a whole number ≥ 1")
-    keys, matrix, wv, types, varies = _prepare(crit_df, weights, methods[-1], exclude, directions)
+    keys, matrix, wv, types, varies, _ = _prepare(crit_df, weights, methods[-1], exclude, directions, cap)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(1 - spread, 1 + spread, size=(n, len(keys)))
     ranks = np.empty((n * len(methods), len(matrix)), dtype=int)
@@ -351,3 +403,55 @@ def notes(con, district_codes=()) -> pd.DataFrame:
     if isinstance(district_codes, str):
         district_codes = [district_codes]
     return run_query(con, "sites_notes", {"district_codes": list(district_codes)}).df()
+
+
+# ------------------------------------------------------------------------------------- files and their method
+
+def ranking_table(ranked: pd.DataFrame, sens: pd.DataFrame, crit: pd.DataFrame) -> pd.DataFrame:
+    """The ranking as a file holds it: rank, the district, score, the robustness (acceptability as a share,
+    rank range P5-P95), every criterion's value as measured (uncapped) and each criterion's contribution."""
+    used = [k for k in CRITERION_KEYS if f"contrib_{k}" in ranked.columns]
+    out = ranked[[c for c in ("rank", *ID_COLUMNS, "score") if c in ranked.columns]].merge(
+        sens[["code", "acceptability", "rank_p05", "rank_p95"]], on="code", how="left").merge(
+        crit[["code", "reports", "border_km", "area_km2", *used]], on="code", how="left")
+    contrib = ranked[["code", *[f"contrib_{k}" for k in used]]]
+    return out.merge(contrib, on="code", how="left").sort_values(["rank", "code"], kind="stable").reset_index(drop=True)
+
+
+def capped_districts(crit: pd.DataFrame, ranked: pd.DataFrame) -> dict[str, list[str]]:
+    """{criterion: codes of the districts above its fence} for the caps `rank` applied to weighted criteria."""
+    weights = ranked.attrs.get("weights") or {}
+    return {k: list(crit.loc[crit[k] > fence, "code"]) for k, fence in (ranked.attrs.get("caps") or {}).items()
+            if weights.get(k, 0) > 0 and k in crit.columns and (crit[k] > fence).any()}
+
+
+def method_rows(ranked: pd.DataFrame, sens: pd.DataFrame, lang: str, preset: str | None = None,
+                crit: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """How the ranking was made, as (item, value) rows in `lang` for a file's About sheet: method, preset,
+    each criterion's weight (share of the total) with its unit, the normalisation, the capped criteria
+    (fence, and the districts above it when `crit` is given) and the robustness runs."""
+    from .i18n import fmt_float, fmt_pct, t
+
+    method = ranked.attrs.get("method", "topsis")
+    preset = preset if preset is not None else ranked.attrs.get("preset")
+    rows = [(t("export.method", lang), t(f"sites.method_{method}", lang)),
+            (t("export.preset", lang), t(f"sites.preset_{preset or 'custom'}", lang))]
+    for k, w in (ranked.attrs.get("weights") or {}).items():
+        if w > 0 and k in CRITERIA_BY_KEY:
+            c = CRITERIA_BY_KEY[k]
+            rows.append((t("export.weight", lang, criterion=c.label(lang), unit=c.unit_in(lang)),
+                         t("export.weight_value", lang, share=fmt_pct(w, lang, digits=1), weight=k)))
+    rows.append((t("export.normalisation", lang), t(f"sites.normalisation_{method}", lang)))
+    above = capped_districts(crit, ranked) if crit is not None else {}
+    names = dict(zip(crit["code"], crit[f"name_{lang}"])) if crit is not None else {}
+    caps = [f"{CRITERIA_BY_KEY[k].label(lang)} ≤ {fmt_float(v, lang, 2)}"
+            + (f" ({', '.join(names.get(c, c) for c in above[k])})" if above.get(k) else "")
+            for k, v in (ranked.attrs.get("caps") or {}).items() if (ranked.attrs.get("weights") or {}).get(k, 0) > 0]
+    rows.append((t("export.caps", lang), "; ".join(caps) or t("export.caps_none", lang)))
+    if sens is not None and sens.attrs:
+        a = sens.attrs
+        rows.append((t("export.robustness", lang), t(
+            "export.robustness_value", lang, runs=a.get("n"), spread=fmt_pct(a.get("spread", 0), lang),
+            methods=", ".join(t(f"sites.method_{m}", lang) for m in a.get("methods", [])), k=a.get("top_k"),
+            seed=a.get("seed"))))
+    return rows

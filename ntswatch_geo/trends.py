@@ -45,6 +45,13 @@ flagged `small_count`: with that many zeros, ties dominate and the test says lit
 Seasonality: STL (`statsmodels.tsa.seasonal.STL`, period 12, robust) of the selected monthly series from
 MIN_MONTHS_STL (24) complete months; observed = trend + seasonal + remainder.
 
+The test window (`test_window`): the trend tests and the seasonal decomposition need two years of months,
+more than the dashboard's default dates (the last 365 days, 11-12 complete months). So on the Trends page
+they run by default on the whole period of data — from the first month with reports in the viewer's scope
+to the end of the selected dates, every other filter kept (`window="all"`); `window="filter"` uses the
+selected dates only, and the page then says how many months there are, how many are needed, and offers to
+widen.
+
 Alerts (`alert_table`, `alerts`; engine `ntswatch_geo.surveillance`, defaults and measurements in
 docs/alerts.md): per district × category and complete month, a Farrington-flexible baseline (Noufaily et al.
 2013) — a quasi-Poisson GLM on up to 24 earlier months with a yearly harmonic (from 24 months), a linear trend
@@ -76,7 +83,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pymannkendall as mk
-from plotly.subplots import make_subplots
 from scipy import stats
 from statsmodels.tsa.seasonal import STL
 
@@ -89,9 +95,11 @@ from .scope import Scope
 
 __all__ = [
     "FREQS", "KEYS", "CHANGE_CLASSES", "Extent", "extent", "series", "by_channel", "change_class", "change_table",
-    "same_period_last_year", "mann_kendall", "trend_tests", "stl_components", "stl_decompose", "stl_figure",
+    "same_period_last_year", "mann_kendall", "trend_tests", "stl_components", "stl_decompose",
+    "stl_figure", "stl_message",
     "alert_table", "alerts", "alert_months", "trend_notice", "verification_funnel", "verification_days",
-    "province_context", "add_months",
+    "province_context", "add_months", "WINDOWS", "test_window", "complete_months_in", "trend_label",
+    "test_label",
 ]
 
 FREQS = ("week", "month", "quarter")
@@ -120,6 +128,7 @@ BASELINE_MONTHS = sv.BASELINE_MONTHS
 FDR_LEVEL = sv.FDR_LEVEL
 MIN_ALERT_REPORTS = sv.MIN_ALERT_REPORTS
 SURGE_RATIO = sv.SURGE_RATIO
+MIN_ALERT_HISTORY = sv.MIN_BASELINE_MONTHS   # months of earlier data before a cell's months are judged
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -348,6 +357,39 @@ def trend_notice(tests: pd.DataFrame, lang: str, cli: bool = False) -> str | Non
     return " ".join(parts) or None
 
 
+WINDOWS = ("all", "filter")
+
+
+def test_window(con, f: Filters, scope: Scope, window: str = "all") -> Filters:
+    """The filters the trend tests and the seasonal decomposition run on: `window="all"` = from the first
+    month of data in the scope to the end of the selected dates (other filters kept), `"filter"` = the
+    selected dates as they are. Without reports in scope, or dates already reaching back further, `f`."""
+    if window not in WINDOWS:
+        raise InputError(f"window: {window!r} is not allowed; allowed: {', '.join(WINDOWS)}")
+    if window == "filter":
+        return f
+    first = extent(con, scope).first_month
+    if first is None or first >= f.date_from or first > f.date_to:
+        return f
+    return replace(f, date_from=first)
+
+
+def complete_months_in(con, f: Filters, scope: Scope) -> int:
+    """How many complete months (see `series`) the filter dates hold."""
+    df = series(con, replace(f, categories=(), channels=()), scope, by=(), freq="month")
+    return int(df["complete"].sum())
+
+
+def trend_label(value: str, lang: str) -> str:
+    """A trend result ('increasing', 'decreasing', 'no trend', 'too_short') as words in `lang`."""
+    return t(f"trends.trend_{str(value).replace(' ', '_')}", lang)
+
+
+def test_label(value: str, lang: str) -> str:
+    """The test that gave the main result ('seasonal_mann_kendall', 'mann_kendall', 'too_short') in words."""
+    return t(f"trends.test_{value}", lang)
+
+
 def _complete_months(con, f: Filters, scope: Scope, by) -> pd.DataFrame:
     df = series(con, f, scope, by=by, freq="month")
     return df[df["complete"]].drop(columns=["period_end", "complete"]).rename(columns={"period": "month"})
@@ -405,25 +447,33 @@ def stl_decompose(con, f: Filters, scope: Scope, category: str | None = None, di
 
 
 def stl_figure(df: pd.DataFrame, lang: str) -> go.Figure:
-    """Four stacked panels (observed, trend, seasonal, remainder) of an `stl_components` frame."""
-    names = [t("brief.stl_observed", lang), t("brief.stl_trend", lang), t("brief.stl_seasonal", lang),
-             t("brief.stl_remainder", lang)]
-    fig = make_subplots(rows=4, cols=1, shared_xaxes=True, subplot_titles=names, vertical_spacing=0.06)
-    if len(df) == 0:
-        fig.add_annotation(text=t("brief.stl_too_short", lang, months=MIN_MONTHS_STL), showarrow=False,
-                           xref="paper", yref="paper", x=0.5, y=0.5)
-    else:
-        x = [fmt_month(pd.Timestamp(m).date(), lang) for m in df["month"]]
-        for i, col in enumerate(("observed", "trend", "seasonal", "remainder"), start=1):
-            trace = (go.Bar(x=x, y=df[col], name=names[i - 1], marker_color="#94a3b8") if col == "remainder"
-                     else go.Scatter(x=x, y=df[col], name=names[i - 1], mode="lines",
-                                     line={"color": "#1d4ed8" if col != "seasonal" else "#0f766e"}))
-            fig.add_trace(trace, row=i, col=1)
-        fig.update_xaxes(type="category")
-    fig.update_layout(title=t("brief.stl_title", lang), font={"family": "Noto Sans Thai, sans-serif"},
-                      showlegend=False, height=640, plot_bgcolor="white", margin={"l": 10, "r": 10, "t": 60, "b": 10})
-    fig.update_yaxes(gridcolor="#e5e7eb")
-    return fig
+    """Four stacked panels (observed, trend, seasonal, remainder) of an `stl_components` frame
+    (`charts.stl_panels`); an empty frame raises ValueError — say what to do instead (`stl_message`)."""
+    from .charts import stl_panels
+
+    return stl_panels(df, lang)
+
+
+def stl_message(con, f: Filters, scope: Scope, df: pd.DataFrame, lang: str,
+                category: str | None = None) -> str | None:
+    """Why `df` (from `stl_decompose(con, f, scope, category=category)`) is empty and what to do, in `lang`;
+    None when it is not.
+    No reports of the selection: choose another or widen; too few months: how many are needed and from
+    which month the dates must start, or, when the data themselves are that short, to wait."""
+    if len(df):
+        return None
+    if category:
+        f = replace(f, categories=(category,))
+    if series(con, f, scope, by=(), freq="month")["reports"].sum() == 0:
+        return t("trends.stl_no_reports", lang)
+    months = complete_months_in(con, f, scope)
+    head = t("trends.stl_needs", lang, needed=MIN_MONTHS_STL, months=months)
+    ext = extent(con, scope)
+    last = _last_month_in(f, ext)
+    start = add_months(last, -(MIN_MONTHS_STL - 1))
+    if ext.first_month is not None and ext.first_month <= start:
+        return head + " " + t("trends.stl_hint_widen", lang, start=fmt_month(start, lang))
+    return head + " " + t("trends.stl_hint_wait", lang, needed=MIN_MONTHS_STL)
 
 
 # ---------------------------------------------------------------------------------------------------- alerts

@@ -44,7 +44,9 @@ def test_hotspots_page_opens_on_the_functions_defaults_and_says_how_reports_are_
     assert "ระดับการรายงาน" in captions and "ไม่ใช่จุดเย็น" in captions
     frame = at.dataframe[0].value
     assert {"evidence_th", "expected", "q_value"} <= set(frame.columns)
-    assert list(frame.columns[:4]) == ["unit_id", "name_th", "label_th", "evidence_th"]
+    # the shown columns only, labelled (ui/tables.hotspot_columns): no p_sim, method or other internals
+    assert list(frame.columns[:4]) == ["unit_id", "name_th", "province_th", "label_th"]
+    assert frame.columns[-1] == "evidence_th" and not {"p_sim", "method", "name_en"} & set(frame.columns)
     at.selectbox(key="hs_method__th").set_value("lisa").run()
     assert at.toggle(key="hs_fdr_lisa").value is False                   # local Moran: permutations, FDR off
     at.selectbox(key="hs_method__th").set_value("ehsa").run()
@@ -72,10 +74,16 @@ def test_a_governor_briefing_is_fixed_to_their_province(env):
     assert not any(w.key == "br_prov" for w in at.selectbox)
 
 
-def test_briefing_with_a_malformed_period_says_so(env):
+def test_briefing_period_is_picked_from_labelled_fiscal_quarters_with_the_compared_dates(env):
     at = page("ana", "app_pages/briefing.py")
-    at.text_input(key="br_period").input("last summer").run()
-    assert not at.exception and at.error
+    box = at.selectbox(key="br_period_fiscal_quarter")
+    assert box.value.key == "FY2026-Q4"                        # the newest complete fiscal quarter of the data
+    assert "ไตรมาส 4 ปีงบประมาณ 2569 (ก.ค.–ก.ย. 2569)" in box.options
+    assert len(at.metric) == 4 and not at.error
+    box.select_index(box.options.index("ไตรมาส 3 ปีงบประมาณ 2569 (เม.ย.–มิ.ย. 2569)")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")    # Markdown escapes removed
+    assert "ช่วงนี้ 1 เม.ย. 2569 – 30 มิ.ย. 2569" in text and "ช่วงก่อนหน้า 1 ม.ค. 2569 – 31 มี.ค. 2569" in text
 
 
 def test_model_sites_page_ranks_with_acceptability_and_takes_a_swot_note(env, demo_db, tmp_path, monkeypatch):
@@ -109,7 +117,11 @@ def test_all_criteria_switched_off_gives_a_message_not_an_error(env):
 
 def test_trends_page_says_how_many_months_the_default_window_has_and_how_many_are_needed(env):
     at = page("ana", "app_pages/trends.py")
+    # the trend tests run on the whole period by default; on the sidebar's 365 days (11 or 12 complete
+    # months, not the 24 of the seasonal test) the page says so and offers to widen
+    assert not any("ขยายช่วงวันที่" in i.value for i in at.info)
+    at.button_group(key="tr_window").set_value("filter").run()
     notes = [i.value for i in at.info]
-    # the default window is 365 days: 11 or 12 complete months, not the 24 of the seasonal test
     assert any(("24" in n) and ("ขยายช่วงวันที่" in n) for n in notes), notes
+    assert any(b.key == "tr_widen" for b in at.button)
     assert not at.exception

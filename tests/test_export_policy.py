@@ -100,10 +100,12 @@ def test_a_planners_aggregate_export_counts_district_month_and_category(con):
     df = pd.read_csv(io.BytesIO(exports.export_bytes(con, F, PLANNER, "csv", kind="aggregate")), encoding="utf-8-sig",
                      dtype={"province_code": str, "district_code": str})
     assert list(df.columns) == ["province_code", "province_th", "province_en", "district_code", "district_th",
-                                "district_en", "month", "category", "category_th", "category_en", "reports", "verified"]
+                                "district_en", "month", "category_label", "category_code", "reports", "verified"]
     assert df["reports"].sum() == counted_rows(con, PLANNER)
     assert set(df["month"]) == {"2026-09", "2026-10"}
-    assert not df.duplicated(["district_code", "month", "category"]).any()
+    assert not df.duplicated(["district_code", "month", "category_code"]).any()
+    assert set(df["category_label"]) <= {"Drug trafficking", "Human trafficking", "Illegal migration / entry",
+                                         "Smuggling of goods", "Call-centre / online fraud", "Other"}
     with pytest.raises(InputError, match="has no points"):
         exports.export_bytes(con, F, PLANNER, "geojson", kind="aggregate")
 
@@ -184,7 +186,7 @@ def test_the_planners_download_on_the_data_page_holds_no_description_and_is_reco
     at.selectbox(key="exp_fmt").set_value("csv")
     next(b for b in at.button if b.label == "Prepare export").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    fmt, data = at.session_state["exp_bytes"]
+    fmt, data, _ = at.session_state["exp_bytes"]
     df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert fmt == "csv" and len(df) > 0
     assert "description" not in df.columns and "place_text" not in df.columns

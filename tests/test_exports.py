@@ -82,7 +82,7 @@ def test_contact_details_only_for_roles_allowed_to_see_them(con):
 def test_hide_location_rounds_to_about_a_kilometre_and_drops_the_place(con):
     t = pq.read_table(io.BytesIO(exports.export_bytes(con, F, ANALYST, "parquet", hide_location=True))).to_pandas()
     assert ((t["lat"] * 100).round(6) % 1 == 0).all() and ((t["lon"] * 100).round(6) % 1 == 0).all()
-    assert t["place_text"].isna().all() and set(t["location_precision"]) == {"approx_1km"}
+    assert t["place_text"].isna().all() and set(t["location_precision_code"]) == {"approx_1km"}
 
 
 def test_a_governor_exports_only_their_province(con):
@@ -131,3 +131,95 @@ def test_the_cli_rejects_file_keeps_no_formula_as_typed(geo_db, tmp_path):
     assert res.exit_code == 0, res.output
     back = pd.read_csv(out, encoding="utf-8-sig")
     assert (back["value"].astype(str).str.startswith("'=")).any(), back
+
+
+# ------------------------------------------------------------------- labels, codes and the About sheet
+
+def about_of(wb, name: str) -> dict:
+    return {r[0]: r[1] for r in wb[name].iter_rows(min_row=2, values_only=True)}
+
+
+def test_an_xlsx_export_in_thai_has_labels_codes_and_an_about_sheet_that_reads_back(con):
+    f = Filters(dt.date(2026, 10, 1), dt.date(2026, 10, 31), provinces=("27",), categories=("human_trafficking",))
+    wb = openpyxl.load_workbook(io.BytesIO(exports.export_bytes(con, f, ANALYST, "xlsx", lang="th")))
+    assert wb.sheetnames == ["รายงาน", "เกี่ยวกับ"]
+    rows = pd.DataFrame(list(wb["รายงาน"].values)[1:], columns=[c.value for c in wb["รายงาน"][1]])
+    header = list(rows.columns)
+    for col in ("category", "channel", "status", "forwarded_to", "intake_method", "reporter_type"):
+        assert col not in header and header.index(f"{col}_label") + 1 == header.index(f"{col}_code"), col
+    assert set(rows["category_code"]) == {"human_trafficking"} and set(rows["category_label"]) == {"การค้ามนุษย์"}
+    forwarded = rows[rows["forwarded_to_code"] == "msdhs"]
+    assert len(forwarded) and set(forwarded["forwarded_to_label"]) == {
+        "กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์ (พม.)"}
+    assert "ส่งต่อหน่วยงานแล้ว" in set(rows["status_label"]) or "ตรวจสอบแล้ว" in set(rows["status_label"])
+    assert rows["reporter_type_label"].notna().all() and not set(rows["reporter_type_label"]) & set(rows["reporter_type_code"])
+    about = about_of(wb, "เกี่ยวกับ")
+    assert about["จังหวัด"] == "สระแก้ว" and about["ประเภท"] == "การค้ามนุษย์"
+    assert about["ช่วงวันที่ (วันที่เกิดเหตุ)"] == "1 ต.ค. 2569 – 31 ต.ค. 2569"
+    assert about["จำนวนแถว"] == f"{len(rows):,}" and about["รูปแบบไฟล์"] == "XLSX"
+    assert about["ข้อมูลสังเคราะห์"].startswith("ใช่:") and "ส่งออกโดย" in about
+    total = con.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert f"{total:,}" in about["รุ่นของข้อมูล"]
+
+
+def test_a_csv_export_carries_english_labels_next_to_the_codes_and_reads_back_with_pandas(con):
+    df = pd.read_csv(io.BytesIO(exports.export_bytes(con, F, ANALYST, "csv", lang="en")), encoding="utf-8-sig")
+    assert {"category_label", "category_code", "status_label", "status_code"} <= set(df.columns)
+    labels = dict(zip(df["category_code"], df["category_label"]))
+    assert labels["human_trafficking"] == "Human trafficking" and labels["smuggling"] == "Smuggling of goods"
+    assert dict(zip(df["location_precision_code"], df["location_precision_label"]))["point"] == "Point"
+
+
+def test_every_coded_value_the_product_writes_has_a_label_in_both_languages():
+    from ntswatch_geo.reports.normalise import INTAKE_METHODS, REPORTER_TYPES
+    from ntswatch_geo.taxonomy import AGENCIES, CATEGORY_KEYS, CHANNEL_KEYS, STATUSES
+
+    values = {"category": CATEGORY_KEYS, "channel": CHANNEL_KEYS, "status": STATUSES, "agency": list(AGENCIES),
+              "intake": list(INTAKE_METHODS), "reporter": list(REPORTER_TYPES),
+              "occurred": ["exact", "day", "approximate", "month"], "location": ["point", "district", "approx_1km"],
+              "swot": ["strengths", "weaknesses", "opportunities", "threats"]}
+    for lang in ("th", "en"):
+        for kind, codes in values.items():
+            for code in codes:
+                text = exports.value_label(kind, code, lang)
+                assert text and text != code and "." not in text.split()[0][:-1], (lang, kind, code, text)
+    assert exports.value_label("agency", None, "th") is None
+
+
+def test_the_model_sites_workbook_records_filters_weights_method_and_is_audited(con):
+    from ntswatch_geo import sites
+
+    f = Filters(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
+    plan = Scope("planner", username="plan")
+    crit = sites.criteria(con, f, plan)
+    ranked = sites.rank(crit, "greatest_need", "topsis")
+    sens = sites.sensitivity(crit, "greatest_need", "both", n=30, top_k=5, seed=0)
+    code = ranked["code"].iloc[0]
+    sites.add_note(con, code, "threats", "=cmd ทางข้ามธรรมชาติ", "plan")
+    before = con.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0]
+    data = exports.sites_workbook(con, f, plan, "en", ranked, sens, crit, sites.notes(con, [code]),
+                                  preset="greatest_need", actor="plan")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["ranking", "swot", "About"]
+    ranking = pd.DataFrame(list(wb["ranking"].values)[1:], columns=[c.value for c in wb["ranking"][1]])
+    assert len(ranking) == 67 and list(ranking["rank"][:3]) == sorted(ranking["rank"][:3])
+    assert {"reports_per_border_km", "reports_per_100km2", "contrib_reports_per_border_km", "acceptability"} <= set(
+        ranking.columns)
+    swot = pd.DataFrame(list(wb["swot"].values)[1:], columns=[c.value for c in wb["swot"][1]])
+    assert list(swot["kind_label"]) == ["Threats"] and list(swot["kind_code"]) == ["threats"]
+    assert swot["text"].iloc[0].startswith("'=")                          # formulas defused
+    about = about_of(wb, "About")
+    assert about["Method"] == "TOPSIS" and about["Weights preset"] == "Greatest need"
+    assert about["Weight: Reports per km of international border (reports per km of border)"].startswith("44.4%")
+    assert about["Weight: Reports per 100 km² (reports per 100 km²)"].startswith("11.1%")
+    assert "outer fence" not in about["Normalisation"] and "vector" in about["Normalisation"]
+    assert "Reports per 100 km² ≤" in about["Capped criteria (upper Tukey fence Q3 + 3 × IQR)"]
+    assert about["Dates (date of occurrence)"] == "1 Nov 2025 – 31 Oct 2026"
+    assert about["Synthetic data"].startswith("Yes:") and "30 random weightings" in about["Robustness check"]
+    entry = con.execute("SELECT actor, role, detail FROM audit_log WHERE action = 'export' ORDER BY id DESC "
+                        "LIMIT 1").fetchone()
+    assert con.execute("SELECT count(*) FROM audit_log WHERE action = 'export'").fetchone()[0] == before + 1
+    assert entry[:2] == ("plan", "planner") and '"kind": "model_sites"' in entry[2] and "greatest_need" in entry[2]
+    back = pd.read_csv(io.BytesIO(exports.sites_csv(con, f, plan, "th", ranked, sens, crit, actor="plan")),
+                       encoding="utf-8-sig", dtype={"code": str})
+    assert list(back["code"]) == list(ranking["code"])

@@ -226,3 +226,146 @@ def test_a_governor_writes_swot_notes_about_the_own_province_only(geo_db):
         assert len(sites.notes(con)) == 1
     finally:
         con.close()
+
+
+# ------------------------------------------------------------------ need against the border, capped rates
+
+def test_rates_are_capped_at_tukeys_outer_fence_and_other_values_are_kept():
+    x = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 100])
+    capped, fence = sites.cap_values(x)
+    q1, q3 = np.percentile(x, [25, 75])
+    assert fence == pytest.approx(q3 + 3 * (q3 - q1)) == pytest.approx(19.0)
+    assert capped[-1] == pytest.approx(19.0) and list(capped[:-1]) == list(x[:-1])
+
+
+def _with_tiny_district(crit: pd.DataFrame, reports: int = 60, area_km2: float = 2.0) -> pd.DataFrame:
+    """The criteria with one more district: tiny (2 km²), 20 km of border, 60 reports in two years — five
+    times the density of Khlong Yai, itself the densest — and middling everything else."""
+    row = crit.median(numeric_only=True)
+    tiny = {**{c: row.get(c, 0.0) for c in crit.columns if c not in sites.ID_COLUMNS},
+            "code": "9999", "name_th": "เล็ก", "name_en": "Tiny", "province_code": "99",
+            "province_th": "ทดสอบ", "province_en": "Test", "reports": reports, "area_km2": area_km2,
+            "border_km": 20.0, "reports_per_100km2": reports * 100 / area_km2, "reports_per_border_km": reports / 20.0}
+    return pd.concat([crit, pd.DataFrame([tiny])], ignore_index=True)
+
+
+def test_a_tiny_district_with_few_reports_cannot_take_first_place_by_density(demo_db):
+    con = connect(demo_db)
+    crit = _with_tiny_district(sites.criteria(con, F, Scope("analyst")))
+    con.close()
+    dens = crit.set_index("code")["reports_per_100km2"]
+    assert dens.idxmax() == "9999" and dens["9999"] > 3 * dens.drop("9999").max()      # densest by far
+    assert crit["reports"].iloc[-1] < crit["reports"].iloc[:-1].median()                 # with few reports
+    for preset in sites.PRESETS:
+        for method in sites.METHODS:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                r = sites.rank(crit, preset, method).set_index("code")
+            assert r.loc["9999", "rank"] > 1, (preset, method)
+            # a lead beyond the fence adds nothing: ten times the density, the same score
+            denser = crit.copy()
+            denser.loc[denser["code"] == "9999", "reports_per_100km2"] *= 10
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                again = sites.rank(denser, preset, method).set_index("code")
+            assert again.loc["9999", "score"] == pytest.approx(r.loc["9999", "score"]), (preset, method)
+    r = sites.rank(crit, "greatest_need", "topsis")
+    assert "9999" in sites.capped_districts(crit, r)["reports_per_100km2"]
+    # uncapped and with density weighed like the border rate (the old preset), density alone carried it
+    old = {"reports_per_border_km": 3, "reports_per_100km2": 3, "momentum": 2, "median_days_to_verification": 1,
+           "mwcc_target": 1}
+    assert sites.rank(crit, old, "topsis", cap=False).iloc[0]["code"] == "9999"
+
+
+@pytest.fixture(scope="module")
+def planted_db(geo_db_template, tmp_path_factory):
+    """The geography with 50,000 background reports and the default scenario's planted signals."""
+    import shutil
+
+    from ntswatch_geo.scenario import DEFAULT_SCENARIO_PATH, load_scenario
+    from ntswatch_geo.synth import generate
+
+    path = tmp_path_factory.mktemp("planted") / "p.duckdb"
+    shutil.copy(geo_db_template, path)
+    con = connect(path)
+    generate(con, 50_000, seed=7, scenario=load_scenario(DEFAULT_SCENARIO_PATH), end_date=DEMO_END)
+    yield con
+    con.close()
+
+
+def test_the_planted_signals_rank_where_expected_and_khlong_yai_no_longer_leads_on_density(planted_db):
+    last_year = Filters(date_from=dt.date(2025, 11, 1), date_to=DEMO_END)          # the page's default dates
+    crit = sites.criteria(planted_db, last_year, Scope("analyst")).set_index("code", drop=False)
+    # Khlong Yai (Trat, 76 km²) has by far the most reports per 100 km², an ordinary number per km of border
+    assert crit["reports_per_100km2"].idxmax() == "2302"
+    assert crit.loc["2302", "reports_per_100km2"] > 3 * crit["reports_per_100km2"].drop("2302").max()
+    assert crit.loc["2302", "reports_per_border_km"] < crit["reports_per_border_km"].quantile(0.9)
+    for preset in sites.PRESETS:
+        for method in sites.METHODS:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                r = sites.rank(crit.reset_index(drop=True), preset, method).set_index("code")
+            # Aranyaprathet: the busiest border (facing Poipet) with the planted trafficking ramp — first
+            assert r.loc["2706", "rank"] == 1, (preset, method, r.head(3))
+            assert r.loc["2302", "rank"] > 1
+            if preset != "strongest_partnership":     # the smuggling step keeps Khlong Yai on a need shortlist
+                assert r.loc["2302", "rank"] <= 5, (preset, method)
+    ranked = sites.rank(crit.reset_index(drop=True), "greatest_need", "topsis")
+    first, second = ranked["score"].iloc[:2]
+    assert first - second > 0.1                                        # no longer a near tie either way
+    # the new drug route at Bueng Khong Long (a step in the last three months) lifts its momentum
+    assert crit.loc["3806", "momentum"] > crit["momentum"].median()
+
+
+def test_the_method_rows_record_method_preset_weights_with_units_and_caps(demo_db):
+    con = connect(demo_db)
+    crit = sites.criteria(con, F, Scope("analyst"))
+    con.close()
+    ranked = sites.rank(crit, "greatest_need", "wsm")
+    sens = sites.sensitivity(crit, "greatest_need", "both", n=20, top_k=5, seed=1)
+    rows = dict(sites.method_rows(ranked, sens, "th", crit=crit))
+    assert rows["วิธีการ"] == "ผลรวมถ่วงน้ำหนัก" and rows["ชุดน้ำหนัก"] == "ความจำเป็นสูงสุด"
+    weight = rows["น้ำหนัก: รายงานต่อกิโลเมตรแนวชายแดน (รายงานต่อ กม. ของแนวชายแดน)"]
+    assert weight.startswith("44.4%")                                   # 4 of 9
+    assert "ตร.กม." in next(k for k in rows if "100 ตร.กม." in k)
+    assert "20" in rows["การตรวจสอบความคงตัว"] and "TOPSIS" in rows["การตรวจสอบความคงตัว"]
+    en = dict(sites.method_rows(ranked, sens, "en", crit=crit))
+    assert "Reports per 100 km² (reports per 100 km²)" in " ".join(en)   # km², never "reports/100 km"
+    assert en["Method"] == "Weighted sum" and en["Weights preset"] == "Greatest need"
+    assert all(c.unit_in("th") and c.unit_in("en") for c in sites.CRITERIA)
+
+
+# ------------------------------------------------------------------------ the page: files made on demand
+
+def test_moving_a_weight_slider_reranks_without_building_any_file(demo_db, users_file, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ntswatch_geo import exports, site_sheet
+    from ntswatch_geo.config import PROJECT_ROOT
+
+    monkeypatch.setenv("NTSWATCH_DB", str(demo_db))
+    monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
+    monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)
+    built = []
+    for module, name in ((exports, "sites_workbook"), (exports, "sites_csv"), (exports, "xlsx_bytes"),
+                         (exports, "csv_bytes"), (site_sheet, "district_sheet")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: built.append(_name) or _real(*a, **k))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.session_state["auth_user"] = "plan"
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("app_pages/sites.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    before = list(at.dataframe[0].value["name"])
+    assert at.selectbox(key="st_preset__en").value == "greatest_need"
+    at.slider(key="st_w_reports_per_border_km_greatest_need").set_value(0.0).run()
+    at.slider(key="st_w_momentum_greatest_need").set_value(5.0).run()
+    assert not at.exception, [e.value for e in at.exception]
+    after = list(at.dataframe[0].value["name"])
+    assert after != before and sorted(after) == sorted(before)       # re-ranked, the same 67 districts
+    assert built == []                                                 # no CSV, XLSX or PDF made on the way
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Ranking (CSV)", "Workbook (XLSX)", "One-page PDF of this district"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "per km of international border count most" in captions and "outer fence" in captions

@@ -14,6 +14,8 @@ from ntswatch_geo.errors import InputError
 from ntswatch_geo.filters import Filters
 from ntswatch_geo.scope import Scope
 
+from conftest import DEMO_END  # noqa: E402
+
 ANALYST = Scope("analyst")
 
 
@@ -193,10 +195,22 @@ def test_small_counts_are_flagged():
 def test_the_page_says_how_many_months_there_are_and_how_many_are_needed():
     short = pd.DataFrame({"months": [11, 11], "small_count": [False, False]})
     assert "11" in tr.trend_notice(short, "en") and "12" in tr.trend_notice(short, "en")
-    assert "Widen" in tr.trend_notice(short, "en") and "ขยายช่วงวันที่" in tr.trend_notice(short, "th")
+    assert "whole period" in tr.trend_notice(short, "en") and "ขยายช่วงวันที่" in tr.trend_notice(short, "th")
     plain = pd.DataFrame({"months": [18], "small_count": [True]})
-    assert "seasonality" in tr.trend_notice(plain, "en") and "small_count" in tr.trend_notice(plain, "en")
+    assert "seasonality" in tr.trend_notice(plain, "en") and "Few reports" in tr.trend_notice(plain, "en")
+    assert "small_count" not in tr.trend_notice(plain, "en") + tr.trend_notice(plain, "th")    # words, not codes
     assert tr.trend_notice(pd.DataFrame({"months": [30], "small_count": [False]}), "en") is None
+
+
+def test_every_trend_result_and_test_has_a_label_in_both_languages():
+    for lang in ("th", "en"):
+        for value in ("increasing", "decreasing", "no trend", "too_short"):
+            text = tr.trend_label(value, lang)
+            assert text and "_" not in text and "trends." not in text and text != value, (lang, value)
+        for value in ("seasonal_mann_kendall", "mann_kendall", "too_short"):
+            text = tr.test_label(value, lang)
+            assert text and "trends." not in text and "_" not in text, (lang, value)
+    assert tr.trend_label("increasing", "th") == "เพิ่มขึ้น" and tr.trend_label("no trend", "en") == "No trend"
 
 
 def test_stl_components_add_up_to_the_series():
@@ -225,7 +239,67 @@ def test_stl_of_the_selected_series_adds_up(demo):
     assert len(df) == 46
     np.testing.assert_allclose(df["trend"] + df["seasonal"] + df["remainder"], df["observed"], atol=1e-9)
     empty = tr.stl_decompose(demo, Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31)), ANALYST)
-    assert len(empty) == 0 and len(tr.stl_figure(empty, "en").layout.annotations) == 5
+    assert len(empty) == 0
+    with pytest.raises(ValueError, match="too few months"):      # no empty four-panel frame
+        tr.stl_figure(empty, "en")
+
+
+def test_too_short_a_seasonal_series_says_how_many_months_and_from_when_instead_of_an_empty_chart(demo):
+    f = Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    msg = tr.stl_message(demo, f, ANALYST, tr.stl_decompose(demo, f, ANALYST), "en")
+    assert "24" in msg and "10" in msg and "Nov 2024" in msg and "whole period" in msg
+    th = tr.stl_message(demo, f, ANALYST, tr.stl_decompose(demo, f, ANALYST), "th")
+    assert "24" in th and "พ.ย. 2567" in th                       # Thai month, Buddhist-era year
+    whole = tr.test_window(demo, f, ANALYST)
+    assert tr.stl_message(demo, whole, ANALYST, tr.stl_decompose(demo, whole, ANALYST), "en") is None
+    # dates that already start with the data cannot be widened: the page says to wait
+    early = Filters(dt.date(2023, 1, 1), dt.date(2024, 6, 30))
+    msg = tr.stl_message(demo, early, ANALYST, tr.stl_decompose(demo, early, ANALYST), "en")
+    assert "24" in msg and "come in" in msg
+    none = Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31), districts=("1001",))   # Bangkok: no reports
+    assert "No reports" in tr.stl_message(demo, none, ANALYST, tr.stl_decompose(demo, none, ANALYST), "en")
+
+
+def test_trend_tests_on_the_default_dates_run_on_the_whole_period_and_are_not_too_short(demo):
+    default = Filters(DEMO_END - dt.timedelta(days=364), DEMO_END)       # the dashboard's default: 365 days
+    assert tr.trend_tests(demo, default, ANALYST)["months"].max() < tr.MIN_MONTHS_SEASONAL
+    window = tr.test_window(demo, default, ANALYST)                       # "all" is the default
+    assert window.date_from == dt.date(2023, 1, 1) and window.date_to == default.date_to
+    res = tr.trend_tests(demo, window, ANALYST)
+    assert (res["months"] == 46).all() and (res["test"] == "seasonal_mann_kendall").all()
+    assert not (res["trend"] == "too_short").any()
+    assert tr.complete_months_in(demo, window, ANALYST) == 46
+    assert tr.test_window(demo, default, ANALYST, "filter") == default
+    narrowed = Filters(default.date_from, default.date_to, categories=("smuggling",), provinces=("27",))
+    kept = tr.test_window(demo, narrowed, ANALYST)
+    assert kept.categories == ("smuggling",) and kept.provinces == ("27",)    # only the dates widen
+    with pytest.raises(InputError, match="window"):
+        tr.test_window(demo, default, ANALYST, "last_year")
+
+
+def test_the_test_window_of_a_scope_without_reports_is_the_filter_itself(geo_db):
+    con = connect(geo_db)
+    f = Filters(dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    assert tr.test_window(con, f, ANALYST) == f
+    con.close()
+
+
+def test_small_multiples_name_their_months_in_thai_in_thai_mode_and_in_english_in_english(demo):
+    from ntswatch_geo import charts
+    from ntswatch_geo.i18n import TH_MONTHS
+
+    dd = tr.series(demo, Filters(dt.date(2025, 11, 1), DEMO_END), ANALYST, by=("district",))
+    th, en = charts.district_small_multiples(dd, "th"), charts.district_small_multiples(dd, "en")
+    assert len(th.data) == 12 and len(th.layout.annotations) == 12          # one titled panel per district
+    ticks_th, ticks_en = list(th.layout.xaxis.ticktext), list(en.layout.xaxis.ticktext)
+    assert ticks_th and all(any(m in x for m in TH_MONTHS) and "25" in x for x in ticks_th), ticks_th   # BE
+    assert ticks_en and all(x.split()[0] in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                                             "Nov", "Dec") and x.split()[1] in ("2025", "2026") for x in ticks_en), ticks_en
+    assert "2568" in th.data[0].customdata[0] or "2569" in th.data[0].customdata[0]
+    names_th = {a.text for a in th.layout.annotations}
+    assert "อรัญประเทศ" in names_th or any("\u0e00" <= ch <= "\u0e7f" for n in names_th for ch in n)
+    quiet = dd.assign(reports=0)
+    assert charts.district_small_multiples(quiet, "th") is None             # the page says so instead
 
 
 def test_monthly_series_match_plain_sql(demo):
@@ -278,3 +352,57 @@ def test_a_governor_gets_only_their_province_in_every_panel(demo):
     assert tr.change_table(demo, f, gov, by=())["current"].item() == 0
     table = tr.alert_table(demo, Filters(dt.date(2025, 1, 1), dt.date(2026, 10, 31)), gov)
     assert set(table["province_code"]) == {"27"}
+
+
+# --------------------------------------------------------------------------------------- the Trends page
+
+def _trends_page(demo_db, users_file, monkeypatch, lang: str):
+    from streamlit.testing.v1 import AppTest
+
+    from ntswatch_geo.config import PROJECT_ROOT
+
+    monkeypatch.setenv("NTSWATCH_DB", str(demo_db))
+    monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
+    monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
+    at.session_state["auth_user"] = "ana"
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _tests_frame(at):
+    return next(d.value for d in at.dataframe if "seasonal_p_value" in d.value.columns)
+
+
+def test_the_trends_page_tests_the_whole_period_by_default_with_labels_not_codes(demo_db, users_file, monkeypatch):
+    at = _trends_page(demo_db, users_file, monkeypatch, "th")
+    frame = _tests_frame(at)
+    assert (frame["months"] == 46).all()
+    assert set(frame["trend"]) <= {"เพิ่มขึ้น", "ลดลง", "ไม่มีแนวโน้ม"}             # a result, never too_short
+    assert set(frame["test"]) == {"Mann-Kendall ตามฤดูกาล"}
+    text = frame.astype(str).to_numpy().ravel().tolist()
+    assert not {"too_short", "no trend", "increasing", "nan", "None"} & set(text)
+    assert any("46 เดือน" in c.value and "ม.ค. 2566" in c.value for c in at.caption)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 5                 # categories, small multiples, seasonality, funnel, channels
+
+
+def test_on_the_sidebar_dates_the_page_says_how_many_months_are_needed_and_offers_to_widen(
+        demo_db, users_file, monkeypatch):
+    at = _trends_page(demo_db, users_file, monkeypatch, "en")
+    at.button_group(key="tr_window").set_value("filter").run()
+    assert not at.exception, [e.value for e in at.exception]
+    infos = [i.value for i in at.info]
+    # the default dates hold 12 complete months: the plain test, and no seasonal decomposition yet
+    assert any("12 complete months" in i and "seasonal test needs 24" in i for i in infos), infos
+    stl = next(i for i in infos if i.startswith("Seasonality needs at least 24"))
+    assert "has 12" in stl and "Nov 2024" in stl
+    assert len(at.get("plotly_chart")) == 4                             # no empty four-panel frame
+    widen = next(b for b in at.button if b.key == "tr_widen")
+    assert widen.label == "Use the whole period of data"
+    widen.click().run()
+    assert at.session_state["tr_window"] == "all" and (_tests_frame(at)["months"] == 46).all()
+    assert len(at.get("plotly_chart")) == 5
