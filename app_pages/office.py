@@ -14,4 +14,5 @@ st.caption(t("form.office_intro", lang))
 # the officer's scope goes down to the package: a report located outside the district is refused there
 report_form.render(con, lang, lambda fields: submit_report(con, fields, channel="mwcc_office", actor=user.username,
                                                            scope=user.scope()),
-                   office=True, office_district=user.district_code, officer=user.display_name or user.username)
+                   office=True, office_district=user.district_code, officer=user.display_name or user.username,
+                   scope=user.scope())

@@ -26,6 +26,12 @@ def provinces(con) -> pd.DataFrame:
     return con.execute("SELECT code, name_th, name_en FROM provinces ORDER BY name_th").df()
 
 
+def district_names(con, code: str) -> tuple[str, str, str, str] | None:
+    """(district Thai, district English, province Thai, province English) of a district code, or None."""
+    return con.execute("SELECT d.name_th, d.name_en, p.name_th, p.name_en FROM districts d "
+                       "JOIN provinces p ON p.code = d.province_code WHERE d.code = ?", [code]).fetchone()
+
+
 def districts(con, province_code: str) -> pd.DataFrame:
     return con.execute("SELECT code, name_th, name_en, is_border FROM districts WHERE province_code = ? "
                        "ORDER BY name_th", [province_code]).df()

@@ -110,7 +110,8 @@ def test_an_empty_submission_says_what_is_required(con):
     (base(occurred_time="25:99"), "occurred_time", "invalid_time"),
     (base(lat="0", lon="0"), "lat", "outside_thailand"),
     (base(lat=VIENTIANE[0], lon=VIENTIANE[1]), "lat", "outside_thailand"),
-    (base(lat="48.85", lon="2.35"), "lat", "outside_thailand"),
+    (base(lat="48.85", lon="102.5"), "lat", "outside_thailand"),     # Paris's latitude: on the latitude
+    (base(lat="17.5", lon="2.35"), "lon", "outside_thailand"),       # Paris's longitude: on the longitude
     (base(lat="abc"), "lat", "invalid_coordinate"),
     (base(lon=None), "lon", "invalid_coordinate"),
     (base(lat=None, lon=None, district="อำเภอไม่มีจริง"), "district", "unknown_district"),

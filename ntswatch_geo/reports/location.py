@@ -80,14 +80,42 @@ def in_thailand(r: Rows) -> None:
         r.district[in_box] = r.ctx.locator.locate(lon[in_box], lat[in_box])
     outside = point & (r.district == None)  # noqa: E711
     for p in np.flatnonzero(outside):
-        zero = lat[p] == 0 and lon[p] == 0
-        where = "(0, 0) is not a real location" if zero else "is outside Thailand (in no Thai district)"
-        where_th = "(0, 0) ไม่ใช่ตำแหน่งจริง" if zero else "อยู่นอกประเทศไทย (ไม่อยู่ในอำเภอใดของไทย)"
-        r.errs.add(p, "lat", f"{lat[p]}, {lon[p]}", "outside_thailand",
-                   f"the point {lat[p]:.6f}, {lon[p]:.6f} {where}",
-                   f"พิกัด {lat[p]:.6f}, {lon[p]:.6f} {where_th}")
+        for field_, value, en, th in _outside(lat[p], lon[p]):
+            r.errs.add(p, field_, value, "outside_thailand", en, th)
     r.coord_bad |= outside
     r.point = point & ~outside
+
+
+def _deg(v: float) -> str:
+    return f"{v:.6f}".rstrip("0").rstrip(".")
+
+
+def _outside(lat: float, lon: float) -> list[tuple[str, str, str, str]]:
+    """(field, value, English, Thai) for a point in no Thai district, each naming what is allowed: the
+    latitude and/or longitude outside Thailand's range, else the point (inside the box, across a border)."""
+    (la0, la1), (lo0, lo1) = nz.LAT_RANGE, nz.LON_RANGE
+    either = ("leave the coordinates empty and choose the province and district",
+              "หรือเว้นพิกัดว่างไว้แล้วเลือกจังหวัดและอำเภอแทน")
+    if lat == 0 and lon == 0:
+        return [("lat", "0, 0", f"(0, 0) is not a real location: give a point in Thailand (latitude {la0}–{la1}, "
+                                f"longitude {lo0}–{lo1}), or {either[0]}",
+                 f"(0, 0) ไม่ใช่ตำแหน่งจริง กรุณาระบุพิกัดในประเทศไทย (ละติจูด {la0}–{la1} ลองจิจูด {lo0}–{lo1}) "
+                 f"{either[1]}")]
+    out = []
+    if not la0 <= lat <= la1:
+        out.append(("lat", _deg(lat), f"latitude {_deg(lat)} is outside Thailand: latitudes in Thailand run from "
+                                      f"{la0} to {la1} (degrees north)",
+                    f"ละติจูด {_deg(lat)} อยู่นอกประเทศไทย ละติจูดในประเทศไทยอยู่ระหว่าง {la0} ถึง {la1} (องศาเหนือ)"))
+    if not lo0 <= lon <= lo1:
+        out.append(("lon", _deg(lon), f"longitude {_deg(lon)} is outside Thailand: longitudes in Thailand run from "
+                                      f"{lo0} to {lo1} (degrees east)",
+                    f"ลองจิจูด {_deg(lon)} อยู่นอกประเทศไทย ลองจิจูดในประเทศไทยอยู่ระหว่าง {lo0} ถึง {lo1} (องศาตะวันออก)"))
+    if out:
+        return out
+    point = f"{_deg(lat)}, {_deg(lon)}"
+    return [("lat", point, f"the point {point} is outside Thailand (in no Thai district): give a point inside a "
+                           f"Thai district, or {either[0]}",
+             f"พิกัด {point} อยู่นอกประเทศไทย (ไม่อยู่ในอำเภอใดของไทย) กรุณาระบุพิกัดในอำเภอของไทย {either[1]}")]
 
 
 def names(r: Rows) -> None:

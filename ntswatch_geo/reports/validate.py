@@ -12,9 +12,10 @@ Rules
   latitude/longitude pair that only makes sense swapped (latitude outside Thailand's range but inside its
   longitude range and the other way round, or N/S written on the longitude) is swapped, with a
   'swapped_lat_lon' warning. (0, 0), points outside Thailand's box and points inside it but in no Thai
-  district (Vientiane, across the Mekong) are 'outside_thailand'. Names given with a point are only
-  checked: a different district is a 'district_mismatch' warning, never an error. Without a point, the
-  district name or code (within the province when given; or the subdistrict; or "อ.… จ.…" inside
+  district (Vientiane, across the Mekong) are 'outside_thailand', on the latitude and/or longitude outside
+  Thailand's range (5.5–20.6 N, 97.3–105.7 E, named in the message), else on the point. Names given with a
+  point are only checked: a different district is a 'district_mismatch' warning, never an error. Without a
+  point, the district name or code (within the province when given; or the subdistrict; or "อ.… จ.…" inside
   place_text) gives the district's centroid with precision 'district' and the name match's confidence.
   Nothing usable → 'no_location'; a district that does not exist → 'unknown_district'; a name shared by
   several districts with no province → 'ambiguous' (candidates named).
