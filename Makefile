@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_REPORTS ?= 200000
 DEMO_SEED    ?= 42
 
-.PHONY: run test test-fast setup db chromium clean-db
+.PHONY: run test test-fast guide setup db chromium clean-db
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ test: setup chromium
 # The quick loop: everything but the browser tests (no chromium needed; poppler-utils for the PDF tests).
 test-fast: setup
 	$(BIN)/python -m pytest -q -ra -m "not browser"
+
+# The user guide's pictures (docs/guide/img/): the browser tests that walk each role's tasks in Thai and English
+# save them, small, when NTSWATCH_GUIDE_SHOTS=1. Run it after a UI change and commit the PNGs with the change.
+guide: setup chromium
+	NTSWATCH_GUIDE_SHOTS=1 $(BIN)/python -m pytest -q -ra tests/test_browser_guide.py
 
 clean-db:
 	rm -f data/ntswatch.duckdb data/ntswatch.duckdb.wal
