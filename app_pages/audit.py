@@ -5,7 +5,8 @@ import streamlit as st
 
 from ntswatch_geo import audit
 from ntswatch_geo.exports import csv_bytes
-from ntswatch_geo.i18n import t
+from ntswatch_geo.i18n import fmt_int, t
+from ntswatch_geo.ui import tables, widgets
 from ntswatch_geo.ui.session import client_address, connection
 
 ctx = st.session_state["ctx"]
@@ -18,7 +19,9 @@ con = connection()
 st.caption(t("audit.caption", lang))
 today = audit.now_local().date()
 c1, c2, c3 = st.columns([2, 2, 2])
-days = c1.date_input(t("audit.dates", lang), value=(today - dt.timedelta(days=30), today), key="au_days")
+days = c1.date_input(t("audit.dates", lang), value=(today - dt.timedelta(days=30), today), key="au_days",
+                     format="DD/MM/YYYY")
+widgets.be_range_caption(c1, days, lang)   # Streamlit's picker shows Christian-era years only
 actor = c2.text_input(t("audit.actor", lang), key="au_actor").strip() or None
 actions = [None, *audit.all_actions()]
 action = c3.selectbox(t("audit.action", lang), actions, key="au_action",
@@ -36,11 +39,10 @@ if view not in seen:
 if df.empty:
     st.info(t("audit.empty", lang), icon=":material/search_off:")
     st.stop()
-st.caption(t("audit.count", lang, n=f"{len(df):,}"))
+st.caption(t("audit.count", lang, n=fmt_int(len(df))))
 shown = df.assign(source=df["source"].map(lambda s: audit.SOURCES[s][1 if lang == "th" else 0]),
-                 role=df["role"].map(lambda r: t(f"role.{r}", lang) if r else ""))
-cols = ["logged_at", "actor", "role", "action_label", "object_type", "object_id", "detail", "client", "source"]
-st.dataframe(shown[cols], hide_index=True, width="stretch", height=520,
-             column_config={c: t(f"audit.col_{c}", lang) for c in cols})
+                  actor=df["actor"].map(lambda a: t(f"audit_actor.{a[7:]}", lang)
+                                        if isinstance(a, str) and a.startswith("system:") else a))
+tables.show(shown, tables.AUDIT_COLUMNS, lang, width="stretch", height=520)
 st.download_button(t("audit.download", lang), csv_bytes(df), file_name=f"audit_{d_from}_{d_to}.csv",
                    mime="text/csv", key="au_csv", icon=":material/download:")

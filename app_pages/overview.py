@@ -32,10 +32,12 @@ with c[3]:
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("overview.map_title", lang))
-    deck, breaks = maps.overview_deck(data.geometry(con, "geo"), d["districts"], lang, f.districts)
-    st.pydeck_chart(deck, on_select=lambda: sidebar.select_from_map("overview_map"),
-                    selection_mode="single-object", key="overview_map", height=520)
-    widgets.legend(maps.legend(breaks, d["districts"]["reports"].to_numpy(), lang), t("map.legend_title", lang))
+    show_cross = st.toggle(t("hotspots.layer_crossings", lang), key="ov_cross", value=True)
+    in_view, in_provs = maps.focus(f, scope)
+    deck, legend_rows = maps.overview_deck(data.geometry(con, "geo"), d["districts"], lang, f.districts,
+                                           districts=in_view, provinces=in_provs, show_crossings=show_cross)
+    widgets.map_chart(deck, "overview_map", sidebar.select_from_map, maps.OVERVIEW_SIZE.height)
+    widgets.legend(legend_rows, t("map.legend_title", lang))
     st.caption(t("map.caption", lang))
 with right:
     st.plotly_chart(charts.monthly_by_category(d["monthly"], lang), width="stretch")

@@ -1,6 +1,5 @@
 """Verification queue: a district officer's reports by status, oldest (or newest) first, a page at a time, searchable
 by reference number, district, incident date and text; verify, reject, mark duplicate, forward, redact."""
-import datetime as dt
 
 import pandas as pd
 import streamlit as st
@@ -10,11 +9,11 @@ from ntswatch_geo import verification as vq
 from ntswatch_geo.i18n import fmt_date, fmt_int, label, t
 from ntswatch_geo.taxonomy import AGENCIES
 from ntswatch_geo.text import plain
-from ntswatch_geo.ui import widgets
+from ntswatch_geo.ui import tables, widgets
 from ntswatch_geo.ui.session import client_address, connection
 
 PAGE_SIZE = 50
-SEARCH_KEYS = {"q_ref": "", "q_district": "", "q_from": None, "q_to": None, "q_text": ""}
+SEARCH_KEYS = {"q_ref": "", "q_district": "", "q_from": "", "q_to": "", "q_text": ""}
 
 ctx = st.session_state["ctx"]
 lang, scope = ctx.lang, ctx.user.scope()
@@ -44,11 +43,9 @@ with st.container(border=True):
     cols = st.columns([3, 3, 2, 2, 4] if wide else [3, 2, 2, 4])
     ref_q = cols[0].text_input(t("queue.search_ref", lang), key="q_ref", placeholder="NTS-2569-000215")
     district_q = cols[1].text_input(t("queue.search_district", lang), key="q_district") if wide else ""
-    today = dt.date.today()
-    date_from = cols[-3].date_input(t("queue.search_from", lang), value=None, key="q_from", format="DD/MM/YYYY",
-                                    min_value=dt.date(2015, 1, 1), max_value=today)
-    date_to = cols[-2].date_input(t("queue.search_to", lang), value=None, key="q_to", format="DD/MM/YYYY",
-                                  min_value=dt.date(2015, 1, 1), max_value=today)
+    # typed as Thais write dates (15/11/2569): Streamlit's picker shows only Christian-era years
+    date_from = widgets.typed_date(cols[-3], t("queue.search_from", lang), "q_from", lang)
+    date_to = widgets.typed_date(cols[-2], t("queue.search_to", lang), "q_to", lang)
     text_q = cols[-1].text_input(t("queue.search_text", lang), key="q_text")
     search = vq.QueueSearch(ref=ref_q, district=district_q, date_from=date_from, date_to=date_to, text=text_q)
     if not search.empty:
@@ -82,13 +79,7 @@ st.caption(t("queue.count_newest" if sort == "newest" else "queue.count", lang, 
 held = show == "suspected_spam"
 if held:
     st.info(t("queue.held_help", lang), icon=":material/block:")
-view = df.assign(district=df[f"district_{lang}"], category=df["category"].map(lambda k: label("category", k, lang)),
-                 received=df["received_at"].dt.strftime("%Y-%m-%d %H:%M"), place_text=df["place_text"].fillna("–"))
-st.dataframe(view[["ref_no", "received", "category", "district", "place_text", "description"]], hide_index=True,
-             width="stretch", height=min(260, 38 + 35 * len(view)), column_config={
-                 "ref_no": st.column_config.TextColumn(t("queue.ref", lang), width="medium"), "received": t("queue.received", lang),
-                 "category": t("form.category", lang), "district": t("table.district", lang),
-                 "place_text": t("form.place", lang), "description": t("form.description", lang)})
+tables.show(df, tables.QUEUE_COLUMNS, lang, width="stretch", height=min(260, 38 + 35 * len(df)))
 if df.attrs["pages"] > 1:
     nav = st.columns([2, 3, 2])
     nav[0].button(t("queue.prev", lang), key="q_prev", icon=":material/chevron_left:", width="stretch",
@@ -121,8 +112,11 @@ with left:
                      reason=plain(red["reason"])))
     st.markdown(f"**{t('queue.history', lang)}**")
     hist = vq.history_labelled(vq.history(con, int(r["id"])), lang)
-    st.dataframe(hist, hide_index=True, width="stretch", column_config={
-        c: t(f"queue.col_{c}", lang) for c in hist.columns})
+    if hist.empty:        # an empty grid would say "empty", in English
+        st.caption(t("queue.history_empty", lang))
+    else:
+        tables.show(hist, {c: tables.Col(f"queue.col_{c}", "datetime" if c == "acted_at" else "text")
+                           for c in hist.columns}, lang, width="stretch")
 with right:
     version = int(r["version"])
     action = None
@@ -155,7 +149,8 @@ with right:
             st.caption(t("privacy.redact_help", lang))
             fields = st.multiselect(t("privacy.fields", lang), list(privacy.REDACTABLE),
                                     default=list(privacy.DEFAULT_FIELDS), key=f"q_red_fields_{ref}",
-                                    format_func=lambda f: t(f"privacy.field_{f}", lang))
+                                    format_func=lambda f: t(f"privacy.field_{f}", lang),
+                                    placeholder=t("form.choose", lang))
             reason = st.text_input(t("privacy.reason", lang), key=f"q_red_reason_{ref}",
                                    max_chars=privacy.REASON_LIMIT)
             if st.button(t("privacy.redact", lang), key="q_redact", width="stretch"):

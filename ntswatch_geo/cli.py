@@ -737,10 +737,12 @@ def brief(
     province: str = typer.Option(..., "--province",
                                  help="Province: DOPA code (48), Thai name (นครพนม) or English name (Nakhon Phanom)."),
     period: str = typer.Option(..., "--period",
-                               help='"2026-09" a month, "2026-Q3" a calendar quarter, "FY2569" or "FY2026" the Thai '
-                                    'fiscal year (1 Oct - 30 Sep, named by the year in which it ends; 2569 = 2026), '
-                                    '"FY2569-Q1" its first quarter (Oct-Dec). Buddhist-era years are accepted.'),
-    lang: str = typer.Option("th", "--lang", help="Language of the briefing: th or en."),
+                               help='"2026-09" or "ก.ย. 2569" a month; "2026-Q3" or "ไตรมาส 3 ปีปฏิทิน 2569" a calendar '
+                                    'quarter; "FY2569", "FY2026" or "ปีงบประมาณ 2569" the Thai fiscal year (1 Oct - '
+                                    '30 Sep, named by the year in which it ends; 2569 = 2026); "FY2569-Q1" or '
+                                    '"ไตรมาส 1/2569" a fiscal quarter (Q1 = Oct-Dec: a Thai "ไตรมาส q/ปี" is read as '
+                                    'the fiscal quarter). Buddhist-era years and Thai digits are accepted.'),
+    lang: str = typer.Option("th", "--lang", help="Language of the briefing and of error messages: th or en."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the PDF."),
     db: Optional[Path] = DbOption,
 ) -> None:
@@ -749,7 +751,9 @@ def brief(
 
     An administrator's tool: it reads every report. In the dashboard a governor gets their own province only.
     """
-    from .briefing import build_briefing, resolve_province
+    from rich.markup import escape
+
+    from .briefing import build_briefing, parse_period, resolve_province
     from .db import connect, table_exists
     from .scope import Scope
 
@@ -761,8 +765,10 @@ def brief(
         try:
             if not table_exists(con, "provinces"):
                 raise InputError(f"{target}: no geography; run `ntswatch init` first")
-            code = resolve_province(con, province)
-            pdf = build_briefing(con, code, period, lang, Scope("admin"))
+            msg_lang = lang if lang in ("th", "en") else "en"
+            code = resolve_province(con, province, msg_lang)
+            per = parse_period(period, lang=msg_lang)
+            pdf = build_briefing(con, code, per, lang, Scope("admin"))
         finally:
             con.close()
         try:
@@ -772,8 +778,8 @@ def brief(
             raise InputError(f"{output}: cannot write the PDF ({exc.strerror or exc})") from None
     except InputError as exc:
         _fail(exc)
-    console.print(f"[green]ok[/] {output}: briefing for province {code}, {period}, {lang} ({len(pdf) / 1024:.0f} KB)",
-                  highlight=False)
+    console.print(f"[green]ok[/] {escape(str(output))}: briefing for province {code}, {escape(per.long_label(lang))} "
+                  f"{escape('[' + per.key + ']')}, {lang} ({len(pdf) / 1024:.0f} KB)", highlight=False)
 
 
 # -- ntswatch hotspots: spatial statistics to a file (ntswatch_geo.hotspots) ----------------------------------

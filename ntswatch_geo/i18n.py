@@ -98,6 +98,28 @@ def fmt_period(d_from: dt.date, d_to: dt.date, lang: str) -> str:
     return f"{fmt_date(d_from, lang)} – {fmt_date(d_to, lang)}"
 
 
+class Bilingual(str):
+    """A sentence made in the package (a warning, a note): the str is the English text, as logs, the CLI and
+    JSON see it; `.th` holds the Thai. `in_lang(text, lang)` picks the one to show."""
+
+    th: str
+
+    def __new__(cls, en: str, th: str):
+        obj = super().__new__(cls, en)
+        obj.th = th
+        return obj
+
+    def __getnewargs__(self):          # pickled (st.cache_data) with its Thai
+        return str(self), self.th
+
+
+def in_lang(text, lang: str) -> str:
+    """The Thai of a Bilingual in Thai, else the text itself; a {"th": ..., "en": ...} mapping by language."""
+    if isinstance(text, dict):
+        return text.get(lang) or text.get("en") or ""
+    return text.th if lang == "th" and isinstance(text, Bilingual) else str(text)
+
+
 def pick(row, lang: str, stem: str = "name") -> str:
     """row[f'{stem}_th'] or row[f'{stem}_en'] (mapping or attribute access)."""
     key = f"{stem}_{lang}"

@@ -338,7 +338,7 @@ def test_the_data_page_offers_the_workbooks_sheets_and_imports_the_chosen_one(ap
     per_sheet, rejects = (d.value for d in at.dataframe[-2:])
     assert per_sheet.to_dict("records") == [{"sheet": DEC, "rows_in": 4, "imported": 2, "quarantined": 1,
                                              "duplicates": 0, "skipped": 1}]
-    assert rejects[["sheet", "row_no", "field"]].values.tolist() == [[DEC, 3, "district"]]
+    assert rejects[["sheet", "row_no", "field"]].values.tolist() == [[DEC, 3, "District"]]   # the label, not the code
     con = connect(app_db)                 # the app's process holds it read-write: the same configuration
     assert con.execute("SELECT rows_in, skipped FROM import_batches").fetchall() == [(4, 1)]
     assert con.execute("SELECT DISTINCT source_sheet FROM reports").fetchall() == [(DEC,)]

@@ -238,8 +238,21 @@ def test_an_admin_searches_by_district_name_and_a_decision_still_works_on_the_fo
     fresh = app_env[1]["fresh"]
     at = run("root")
     at.text_input(key="q_district").input("อรัญประเทศ").run()
-    at.date_input(key="q_from").set_value(dt.date(2026, 11, 20)).run()
+    at.text_input(key="q_from").input("20/11/2569").run()      # typed as Thais write it: Buddhist era
+    assert any(c.value == "Read as: 20 November 2026" for c in at.caption), [c.value for c in at.caption]
     assert list(at.selectbox(key="q_pick").options) == [fresh]
     next(b for b in at.button if b.label == "Verify").click().run()
     assert not at.exception and at.success and fresh in at.success[0].value
     assert count(app_env[0], "SELECT status FROM reports WHERE ref_no = ?", [fresh]) == "verified"
+
+
+def test_the_incident_dates_are_typed_in_buddhist_era_and_said_back_in_thai(app_env):
+    fresh = app_env[1]["fresh"]
+    at = run("root", lang="th")
+    at.text_input(key="q_from").input("๒๐/๑๑/๒๕๖๙").run()     # Thai digits, Buddhist era
+    at.text_input(key="q_to").input("31/02/2569").run()       # no such day: said why, in Thai, not searched
+    captions = [c.value for c in at.caption]
+    assert "อ่านได้ว่า: 20 พฤศจิกายน 2569" in captions, captions
+    bad = next(c for c in captions if c.startswith("⚠"))
+    assert "ไม่มีวันที่ 31" in bad and not any(w in bad for w in ("read as", "day", "BE")), bad
+    assert fresh in list(at.selectbox(key="q_pick").options)

@@ -31,6 +31,7 @@ from ..boundaries import METRIC_CRS
 from ..db import run_query
 from ..errors import InputError
 from ..filters import Filters
+from ..i18n import Bilingual
 from ..scope import Scope
 from .weights import HotspotResult, check_choice, check_range, filters_meta
 
@@ -133,10 +134,14 @@ def density_clusters(con, filters: Filters, scope: Scope, *, method: str = "hdbs
     noise = float((labels < 0).mean())
     warnings_ = []
     if matching > n:
-        warnings_.append(f"clustered a seeded random sample of {n:,} of the {matching:,} matching report points "
-                         f"(max_points {max_points:,})")
+        warnings_.append(Bilingual(
+            f"clustered a seeded random sample of {n:,} of the {matching:,} matching report points "
+            f"(max_points {max_points:,})",
+            f"จัดกลุ่มจากตัวอย่างสุ่ม (กำหนด seed) {n:,} จุด จากจุดรายงานที่ตรงเงื่อนไข {matching:,} จุด "
+            f"(สูงสุด {max_points:,} จุด)"))
     if not len(frame):
-        warnings_.append("no cluster found: every point is noise at these settings")
+        warnings_.append(Bilingual("no cluster found: every point is noise at these settings",
+                                   "ไม่พบกลุ่ม: ทุกจุดเป็นจุดกระจัดกระจาย (noise) ที่ค่าตั้งนี้"))
     meta = {
         "method": method, "min_cluster_size": min_cluster_size,
         "min_samples": min_samples if min_samples is not None else (min_cluster_size if method == "dbscan" else None),

@@ -87,6 +87,7 @@ import pandas as pd
 from ..db import run_query
 from ..errors import InputError
 from ..filters import Filters
+from ..i18n import Bilingual, fmt_date, fmt_month
 from ..scope import Scope
 from .evidence import add_ehsa_evidence
 from ..fdr import q_values
@@ -184,6 +185,28 @@ DEFAULTS: list[dict[str, str]] = [
      "why_en": "Same; permutation p-values (an option) cannot pass the FDR threshold over thousands of bins.",
      "why_th": "เหมือนกัน ค่า p จากการสุ่ม (ทางเลือก) ไม่สามารถผ่านเกณฑ์ FDR เมื่อมีช่องนับพัน"},
 ]
+# the "ours" and "arcgis" values in Thai, for the page's table in Thai (numbers stay as they are)
+_VALUES_TH = {
+    "1 month (complete months only)": "1 เดือน (เฉพาะเดือนที่ครบเดือน)",
+    "the cube's time step": "ช่วงเวลาของลูกบาศก์ข้อมูล",
+    "districts sharing a boundary (100 m); H3: the ring of 1": "อำเภอที่มีเขตติดกัน (100 ม.) ส่วน H3: เซลล์วงที่ 1 รอบเซลล์",
+    "a distance band from the bin size": "แถบระยะทางตามขนาดช่อง",
+    "the whole cube": "ทั้งลูกบาศก์ข้อมูล", "entire cube": "ทั้งลูกบาศก์ข้อมูล",
+    "counts rescaled to constant channel volumes (reporting effort)":
+        "จำนวนที่ปรับตามปริมาณรายงานของแต่ละช่องทางให้คงที่ (ระดับการรายงาน)",
+    "the counts": "จำนวนรายงาน",
+    "the Gi* z-score's (normal)": "จากคะแนน z ของ Gi* (การแจกแจงปกติ)", "the Gi* z-score's": "จากคะแนน z ของ Gi*",
+    "on, over all bins": "เปิด ครอบคลุมทุกช่อง", "on": "เปิด",
+    "0.05 / 0.05 (Mann-Kendall on the z-scores)": "0.05 / 0.05 (Mann-Kendall บนคะแนน z)",
+    "0.05 / Mann-Kendall on the z-scores": "0.05 / Mann-Kendall บนคะแนน z",
+    "oscillating (as sfdep)": "แกว่งขึ้นลง (เช่นเดียวกับ sfdep)", "not stated": "ไม่ได้ระบุ",
+    "none without reports, or where the month's mean per location is under 5":
+        "ไม่มี เมื่อไม่มีรายงาน หรือเมื่อค่าเฉลี่ยต่อพื้นที่ของเดือนนั้นต่ำกว่า 5",
+    "any": "ทุกกรณี", "none (z-score p-values)": "ไม่ใช้ (ค่า p จากคะแนน z)", "none": "ไม่ใช้",
+}
+for _d in DEFAULTS:
+    _d["ours_th"], _d["arcgis_th"] = (_VALUES_TH.get(_d[k], _d[k]) for k in ("ours", "arcgis"))
+    _d["ours_en"], _d["arcgis_en"] = _d["ours"], _d["arcgis"]
 
 
 # ------------------------------------------------------------------------------------------ classifier
@@ -254,26 +277,35 @@ def classify_series(z, sig, alpha: float = TREND_ALPHA):
 
 # ------------------------------------------------------------------------------------------ the cube
 
+def _th_month(month_no: int) -> str:
+    return fmt_month(month_start(month_no), "th")
+
+
 def complete_slices(filters: Filters, first_data: dt.date | None, last_data: dt.date | None,
                     interval: str) -> tuple[list[int], list[str]]:
     """Month numbers of the first month of each complete slice, and notes on what was left out."""
     notes = []
     if last_data is None:
-        return [], ["there are no reports in the scope"]
+        return [], [Bilingual("there are no reports in the scope", "ไม่มีรายงานในขอบเขตนี้")]
     end = min(filters.date_to, last_data)
     start = filters.date_from
     first_m = start.year * 12 + start.month - 1 + (0 if start.day == 1 else 1)
     if start.day != 1:
-        notes.append(f"the partial month {month_label(first_m - 1)} at the start of the date range is left out")
+        notes.append(Bilingual(f"the partial month {month_label(first_m - 1)} at the start of the date range is left out",
+                               f"ไม่นับเดือน {_th_month(first_m - 1)} ต้นช่วงวันที่ เพราะไม่ครบเดือน"))
     nxt = end + dt.timedelta(days=1)
     last_m = end.year * 12 + end.month - 1 - (0 if nxt.month != end.month else 1)
     if nxt.month == end.month:
         why = "data" if last_data < filters.date_to else "the date range"
-        notes.append(f"the partial month {month_label(last_m + 1)} ({why} end on {end.isoformat()}) is left out")
+        why_th = "ข้อมูล" if why == "data" else "ช่วงวันที่"
+        notes.append(Bilingual(f"the partial month {month_label(last_m + 1)} ({why} end on {end.isoformat()}) is left out",
+                               f"ไม่นับเดือน {_th_month(last_m + 1)} เพราะไม่ครบเดือน ({why_th}สิ้นสุดวันที่ "
+                               f"{fmt_date(end, 'th')})"))
     if first_data is not None:
         data_m = first_data.year * 12 + first_data.month - 1
         if data_m > first_m:
-            notes.append(f"months before the first report ({month_label(data_m)}) are left out")
+            notes.append(Bilingual(f"months before the first report ({month_label(data_m)}) are left out",
+                                   f"ไม่นับเดือนก่อนรายงานแรก ({_th_month(data_m)})"))
             first_m = data_m
     if interval == "month":
         return list(range(first_m, last_m + 1)), notes
@@ -281,7 +313,8 @@ def complete_slices(filters: Filters, first_data: dt.date | None, last_data: dt.
     starts = list(range(q0, last_m - 1, 3))
     starts = [s for s in starts if s + 2 <= last_m]
     if starts and (q0 != first_m or starts[-1] + 2 != last_m):
-        notes.append("months outside whole calendar quarters are left out")
+        notes.append(Bilingual("months outside whole calendar quarters are left out",
+                               "ไม่นับเดือนที่ไม่อยู่ในไตรมาสปฏิทินที่ครบทั้งไตรมาส"))
     return starts, notes
 
 

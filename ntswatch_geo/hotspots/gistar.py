@@ -46,6 +46,7 @@ import numpy as np
 from ..errors import InputError
 from ..fdr import q_values
 from ..filters import Filters
+from ..i18n import Bilingual
 from ..scope import Scope
 from . import effort
 from .weights import (HotspotResult, Units, base_frame, check_choice, check_common, filters_meta, prepare,
@@ -248,7 +249,7 @@ def gi_star(con, filters: Filters, scope: Scope, *, unit: str = "district", reso
         "seconds": round(time.perf_counter() - t0, 3),
     }
     if adjust == "effort" and prep.adjust == "raw":
-        meta["warnings"].append(prep.adjust_note["en"])
+        meta["warnings"].append(Bilingual(prep.adjust_note["en"], prep.adjust_note["th"]))
     return HotspotResult(frame, meta)
 
 

@@ -25,6 +25,14 @@ def geometry(_con, db_key: str) -> MapGeometry:
     return load_geometry(_con)
 
 
+@st.cache_resource(show_spinner=False)
+def pick_geometry(_con, db_key: str):
+    """The report form's pick map geometry (form_map.PickGeometry), read once."""
+    from ..form_map import load_pick_geometry
+
+    return load_pick_geometry(_con)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def overview_data(_con, f: Filters, scope: Scope, version: tuple) -> dict:
     """Everything the Overview page draws, in one cached bundle."""
@@ -53,3 +61,20 @@ def hotspot_result(_con, method: str, params: tuple, f: Filters, scope: Scope, v
     from .. import hotspots
 
     return hotspots.run(method, _con, f, scope, **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def briefing(_con, province: str, period_key: str, scope: Scope, version: tuple, _lang: str = "en"):
+    """The briefing's figures (briefing.BriefingData) for a province and period, cached by data version (errors
+    are raised in `_lang` and not cached)."""
+    from .. import briefing as br
+
+    return br.briefing_data(_con, province, br.parse_period(period_key, lang=_lang), scope, lang=_lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def briefing_map(_data, province: str, period_key: str, scope: Scope, version: tuple, lang: str) -> bytes:
+    """The briefing's map image (the PDF's), drawn from the data once per province, period and language."""
+    from .. import briefing as br
+
+    return br.map_image(_data, lang)
