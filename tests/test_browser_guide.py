@@ -420,7 +420,11 @@ def test_analyst_reads_the_overview_clicks_the_maps_and_exports(browser, server,
         wait_idle(page)
         expect(page).to_have_url(re.compile(r"[?&]cat=drug_trafficking"))
         shot(page, "analyst", "filters", lang)
+        page.locator("h1").first.click()          # the category list closed before the next click
+        wait_idle(page)
         sidebar.get_by_role("button", name=t("filters.reset", lang)).click()
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', state="attached",
+                               timeout=15_000)
         wait_idle(page)
         for _ in range(40):                      # the rerun may still be painting the sidebar
             if not chosen(page, t("filters.districts", lang), lang):
