@@ -6,7 +6,7 @@ import streamlit as st
 from ntswatch_geo import exports, maps, site_maps, site_sheet, sites
 from ntswatch_geo.charts import FONT
 from ntswatch_geo.errors import InputError
-from ntswatch_geo.i18n import t
+from ntswatch_geo.i18n import in_lang, t
 from ntswatch_geo.text import plain
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import client_address, connection
@@ -67,7 +67,7 @@ with right:
         st.warning(plain(exc))
         st.stop()
     for w in ranked.attrs.get("warnings", []):
-        st.caption(f"⚠ {plain(w)}")
+        st.caption(f"⚠ {plain(in_lang(w, lang))}")
     table = ranked.merge(sens[["code", "acceptability", "rank_p05", "rank_p95"]], on="code")
     table = table.sort_values("rank").assign(name=lambda d: d[f"name_{lang}"], province=lambda d: d[f"province_{lang}"])
     table["acceptability"] = table["acceptability"] * 100

@@ -52,6 +52,7 @@ from pymcdm.normalizations import vector_normalization
 
 from .db import run_query
 from .errors import InputError
+from .i18n import Bilingual
 from .filters import Filters
 from .scope import Scope
 from .trends import MIN_MONTHS, mann_kendall, series
@@ -286,10 +287,15 @@ def rank(crit_df: pd.DataFrame, weights: dict | str = "balanced", method: str = 
     out["rank"] = _ranks(scores)
     for j, k in enumerate(keys):
         out[f"contrib_{k}"] = np.nan_to_num(contrib[:, j], nan=0.0)
-    notes = [f"{k}: no variation between districts — contributes 0 for everyone"
+    def name(k: str, lang: str) -> str:
+        return CRITERIA_BY_KEY[k].label(lang) if k in CRITERIA_BY_KEY else k
+
+    notes = [Bilingual(f"{name(k, 'en')}: no variation between districts — contributes 0 for everyone",
+                       f"{name(k, 'th')}: ทุกอำเภอมีค่าเท่ากัน จึงไม่มีผลต่อคะแนนของอำเภอใด")
              for j, k in enumerate(keys) if wv[j] > 0 and not varies[j]]
     if not (varies & (wv > 0)).any():
-        notes.append("no weighted criterion varies between districts: every score is 0")
+        notes.append(Bilingual("no weighted criterion varies between districts: every score is 0",
+                               "ไม่มีเกณฑ์ที่มีน้ำหนักใดต่างกันระหว่างอำเภอ คะแนนทุกอำเภอจึงเป็น 0"))
     for n in notes:
         warnings.warn(n, stacklevel=2)
     out = out.sort_values(["rank", *(["code"] if "code" in out.columns else [])], kind="stable")

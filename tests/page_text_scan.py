@@ -20,7 +20,7 @@ THAI_ALLOWED = {
 }
 # Streamlit's own texts that version 1.67 offers no parameter for (st.file_uploader's drop zone): not ours to
 # translate; every other widget text (placeholders of selectboxes, multiselects and text fields) is set in Thai
-STREAMLIT_FIXED = re.compile(r"Upload\s+200MB per file|Drag and drop file here|Browse files|Limit 200MB per file")
+STREAMLIT_FIXED = re.compile(r"(?:Upload\s+|Limit\s+)?200MB per file|Drag and drop file here|Browse files")
 # a machine record shown as it is stored (the audit trail's JSON detail; a dataframe cell may be cut short)
 JSON_CELL = re.compile(r'\{"[^|\n]*')
 # names of statistics and tools, written as their authors do (like Gi*): whole phrases a Thai page may cite
