@@ -141,12 +141,21 @@ def failed_shot(page) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"guide-failed-{dt.datetime.now():%H%M%S}.png"), full_page=True)
 
 
-def open_context(browser, lang: str, viewport=DESKTOP):
+@contextlib.contextmanager
+def guide_page(browser, lang: str, viewport=DESKTOP):
+    """A fresh browser context in the user's language and time zone; a step that fails leaves its picture."""
     context = browser.new_context(viewport=viewport, locale="th-TH" if lang == "th" else "en-GB",
                                   timezone_id="Asia/Bangkok", accept_downloads=True,
                                   is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
     context.set_default_timeout(RUN_TIMEOUT_MS)
-    return context, context.new_page()
+    page = context.new_page()
+    try:
+        yield page
+    except BaseException:
+        failed_shot(page)
+        raise
+    finally:
+        context.close()
 
 
 # -- steps ---------------------------------------------------------------------------------------------------
@@ -258,8 +267,7 @@ def click_map_until(page, done, tip_word: str, map_index: int = 0) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_citizen_reports_on_a_phone_and_looks_up_the_status(browser, server, places, lang):  # noqa: F811
-    context, page = open_context(browser, lang, PHONE)
-    try:
+    with guide_page(browser, lang, PHONE) as page:
         page.goto(f"{server}/?lang={lang}", wait_until="domcontentloaded")
         expect(page.get_by_role("heading", name=t("form.public_title", lang))).to_be_visible()
         wait_idle(page)
@@ -293,11 +301,6 @@ def test_citizen_reports_on_a_phone_and_looks_up_the_status(browser, server, pla
         assert places[lang]["district"] not in main                 # nothing but the date and the stage
         assert_no_exception(page, "the status page")
         shot(page, "citizen", "status", lang)
-    except BaseException:
-        failed_shot(page)
-        raise
-    finally:
-        context.close()
 
 
 # -- the district officer (office form, queue: search, decide, redact, held; import) ------------------------
@@ -311,9 +314,8 @@ IMPORT_CSV = """วันที่เกิดเหตุ,ประเภทเ
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_district_officer_enters_finds_decides_redacts_and_imports(browser, server, tmp_path, lang):  # noqa: F811
-    context, page = open_context(browser, lang)
     words = f"รถตู้ทะเบียนต่างประเทศรับคนข้ามแดน guide-{lang}"
-    try:
+    with guide_page(browser, lang) as page:
         login_as(page, server, "district_officer", lang)
 
         # the office form: the officer's own district is fixed; how it came in; the informant's contact, with consent
@@ -386,19 +388,13 @@ def test_district_officer_enters_finds_decides_redacts_and_imports(browser, serv
         expect(page.get_by_role("button", name=t("data.rejects_download", lang))).to_be_visible()
         assert_no_exception(page, "the import")
         shot(page, "officer", "import", lang)
-    except BaseException:
-        failed_shot(page)
-        raise
-    finally:
-        context.close()
 
 
 # -- the analyst (overview, map click and filters, hotspots, trends, export) --------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_analyst_reads_the_overview_clicks_the_maps_and_exports(browser, server, lang):  # noqa: F811
-    context, page = open_context(browser, lang)
-    try:
+    with guide_page(browser, lang) as page:
         login_as(page, server, "analyst", lang)
         expect(page.locator("h1", has_text=t("overview.title", lang))).to_be_visible()
         assert_no_exception(page, "the Overview")
@@ -465,19 +461,13 @@ def test_analyst_reads_the_overview_clicks_the_maps_and_exports(browser, server,
         assert_no_exception(page, "the export")
         shot(page, "analyst", "export", lang)
         assert left_over == ([], False), f"Reset filters left the map's district (and the link) as they were: {left_over}"
-    except BaseException:
-        failed_shot(page)
-        raise
-    finally:
-        context.close()
 
 
 # -- the governor (briefing: period, PDF) ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_governor_reads_the_province_briefing_and_downloads_the_pdf(browser, server, places, lang):  # noqa: F811
-    context, page = open_context(browser, lang)
-    try:
+    with guide_page(browser, lang) as page:
         login_as(page, server, "governor", lang)
         go(page, "nav.briefing", lang, t("briefing.title", lang))
         main = page.locator('[data-testid="stMain"]')
@@ -497,19 +487,13 @@ def test_governor_reads_the_province_briefing_and_downloads_the_pdf(browser, ser
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
         assert_no_exception(page, "the briefing PDF")
         shot(page, "governor", "pdf", lang)
-    except BaseException:
-        failed_shot(page)
-        raise
-    finally:
-        context.close()
 
 
 # -- the planner (model sites: weights, shortlist, downloads) ------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_planner_weighs_the_criteria_and_downloads_the_shortlist(browser, server, lang):  # noqa: F811
-    context, page = open_context(browser, lang)
-    try:
+    with guide_page(browser, lang) as page:
         login_as(page, server, "planner", lang)
         go(page, "nav.sites", lang, t("sites.title", lang))
         # the preset box by its role: in Thai the weight sliders carry the same label (น้ำหนัก)
@@ -533,19 +517,13 @@ def test_planner_weighs_the_criteria_and_downloads_the_shortlist(browser, server
         assert len(lines) > 10, lines[:3]
         assert_no_exception(page, "the Model sites downloads")
         shot(page, "planner", "downloads", lang)
-    except BaseException:
-        failed_shot(page)
-        raise
-    finally:
-        context.close()
 
 
 # -- the admin (users, audit trail, retention) ----------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_admin_reads_the_accounts_and_the_audit_trail(browser, server, lang):  # noqa: F811
-    context, page = open_context(browser, lang)
-    try:
+    with guide_page(browser, lang) as page:
         login_as(page, server, "admin", lang)
         go(page, "nav.admin_page", lang, t("admin.title", lang))
         main = page.locator('[data-testid="stMain"]')
@@ -562,8 +540,3 @@ def test_admin_reads_the_accounts_and_the_audit_trail(browser, server, lang):  #
         assert "sign_in" in body.decode("utf-8-sig")                          # the sign-ins are in the trail
         assert_no_exception(page, "the audit trail")
         shot(page, "admin", "audit", lang)
-    except BaseException:
-        failed_shot(page)
-        raise
-    finally:
-        context.close()
