@@ -3,7 +3,8 @@
 Following ArcGIS Pro, "How Emerging Hot Spot Analysis works" (Space Time Pattern Mining toolbox), and R's
 sfdep ``emerging_hotspot_analysis`` / ``classify_hotspot`` (Josiah Parry). esda 2.9 has no emerging hot spot
 analysis (nothing that classifies), so the pieces are wrapped here: the weights are a libpysal ``W``, the
-statistic is esda's ``G_Local``, the trend test is pymannkendall's ``original_test``.
+statistic is esda's ``G_Local``, the trend test is pymannkendall's ``original_test`` (computed for all locations
+at once by ``mannkendall.original_tests``, which gives the same numbers).
 
 The cube. Locations are border districts or H3 cells (``weights``); slices are calendar months (or
 quarters). Only complete slices are used: a slice must lie wholly inside the filters' dates and end on or
@@ -35,7 +36,7 @@ districts with no planted signal are significant and 6–15 of those 55 district
 sporadic) — against none with the default. A bin is *hot* when significant with a positive z-score, *cold* when
 significant with a negative one.
 
-Trend: pymannkendall ``original_test`` on each location's series of Gi* z-scores (as ArcGIS), significant
+Trend: the Mann-Kendall test (pymannkendall ``original_test``, vectorised in ``mannkendall``) on each location's series of Gi* z-scores (as ArcGIS), significant
 at p < 0.05; its sign says whether clustering intensifies.
 
 The categories (n slices; "≥ 90 %" means at least 0.9·n slices; cold spots mirror hot spots with cold for
@@ -93,6 +94,7 @@ from .evidence import add_ehsa_evidence
 from ..fdr import q_values
 from .gistar import INFERENCE, P_VALUE_NOTE, _check_finite, choose_p, gi_star_values, significant
 from . import effort
+from .mannkendall import original_tests
 from .weights import (MIN_SLICES, HotspotResult, TooManyCells, Units, base_frame, cell_index, check_choice,
                       check_common, check_range, filters_meta, month_label, month_start, prepare, require_units)
 
@@ -249,14 +251,13 @@ def _side(rule: str, s: np.ndarray, o: np.ndarray, stronger: bool, weaker: bool)
 RULES = ("new", "consecutive", "intensifying", "diminishing", "persistent", "oscillating", "historical", "sporadic")
 
 
-def classify_series(z, sig, alpha: float = TREND_ALPHA):
+def classify_series(z, sig, alpha: float = TREND_ALPHA, trend=None):
     """The emerging hot spot category of one location.
 
     z: its Gi* z-scores, one per slice in time order; sig: whether each slice is significant (hot where z > 0,
-    cold where z < 0). Returns (category key, the pymannkendall result on z).
+    cold where z < 0); trend: the Mann-Kendall result on z when already computed for many locations
+    (mannkendall.original_tests). Returns (category key, the Mann-Kendall result on z).
     """
-    import pymannkendall as mk
-
     z = np.asarray(z, dtype=float)
     sig = np.asarray(sig, dtype=bool)
     if z.shape != sig.shape or z.ndim != 1:
@@ -264,7 +265,8 @@ def classify_series(z, sig, alpha: float = TREND_ALPHA):
     if len(z) < MIN_SLICES:
         raise InputError(f"emerging hot spot analysis needs at least {MIN_SLICES} time slices; got {len(z)}")
     hot, cold = sig & (z > 0), sig & (z < 0)
-    trend = mk.original_test(z, alpha=alpha)
+    if trend is None:
+        trend = original_tests(z[None, :], alpha=alpha)[0]
     up = bool(trend.p < alpha and trend.s > 0)
     down = bool(trend.p < alpha and trend.s < 0)
     for rule in RULES:
@@ -445,8 +447,9 @@ def emerging_hotspots(con, filters: Filters, scope: Scope, *, unit: str = "distr
         withheld = sig & (g["z"] < 0) & ((cube <= 0) | (slice_mean[None, :] < effort.MIN_EXPECTED_COLD))
         sig = sig & ~withheld
     rows = []
+    trends = original_tests(g["z"], alpha=TREND_ALPHA) if units.n else []
     for i in range(units.n):
-        cat, mk = classify_series(g["z"][i], sig[i], TREND_ALPHA)
+        cat, mk = classify_series(g["z"][i], sig[i], TREND_ALPHA, trend=trends[i])
         hot = sig[i] & (g["z"][i] > 0)
         cold = sig[i] & (g["z"][i] < 0)
         rows.append({"category": cat, "label_en": CATEGORY_LABELS[cat][0], "label_th": CATEGORY_LABELS[cat][1],
