@@ -1,7 +1,7 @@
 """What a user waits for in Chromium at 1,000,000 reports, next to AppTest's figure for the same action.
 
     NTSWATCH_BOUNDARIES_DIR=../shared/boundaries .venv/bin/python bench/bench_browser.py [--reports 1000000]
-        [--seed 11] [--lang en|th] [--repeat 3] [--app-root DIR] [--build-only] [--rebuild]
+        [--seed 11] [--lang en|th] [--repeat 3] [--app-root DIR] [--build-only] [--rebuild] [--gl] [--trace]
 
 1. The database: geography + N synthetic reports (synth.generate, seed 11, up to 2026-10-31), built once and
    reused from artifacts/bench/browser_<N>_<seed>.duckdb (git-ignored; the build time is printed when built).
@@ -10,9 +10,14 @@
 3. Chromium (Debian's /usr/bin/chromium through Playwright) against `streamlit run app.py` on 127.0.0.1, a fresh
    server (cold caches), 1440x900: sign in, each page cold then warm, sidebar filter changes, Hotspots Gi* and
    emerging hot spots on H3, month-slider steps. An action's time runs from the click (or key press) until the
-   app's script has stopped running (the last state change on stApp, watched by a MutationObserver, with no new
-   run for QUIET_MS after it) and the page's concrete element is visible (a map canvas, a chart, a metric),
-   so it is the first meaningful paint, not the skeleton. The websocket bytes received per action are counted.
+   page is drawn, measured in the page on every animation frame (_PAINT_JS): the last script run has ended
+   (stApp's script state, watched by a MutationObserver), the title and the page's concrete element (a map
+   canvas, a chart, a metric) are visible, and no later frame came after a blocked gap (a map is drawn on
+   deck.gl's own frames, after its element appears). The action is over when no new run has started for
+   QUIET_MS; that wait is not part of the figure. An action that starts no run is an error. The websocket
+   bytes received per action are counted.
+4. --gl: a Chromium trace per action; the page's wait for the GPU process is printed beside each figure
+   (without a GPU that is SwiftShader drawing WebGL in software), and the rest checked against the target.
 
 The baseline, named in the same run: the AppTest figure for the same action (ratio browser / AppTest). With
 --app-root another checkout (e.g. `git archive HEAD | tar -x -C /tmp/before`) is served instead, to compare
@@ -43,6 +48,9 @@ BENCH_DIR = ROOT / "artifacts" / "bench"
 QUIET_MS = 1500          # no new script run for this long after the last one ended: the action is done
                          # (under load a rerun, st.rerun or switch_page, can start >0.4 s after the first)
 TIMEOUT_MS = 240_000
+LONG_FRAME_MS = 100      # a gap between animation frames this long: the page was blocked (drawing)
+SMOOTH_MS = 1000         # the paint is read once the frames have run without a long gap for this long
+NO_RUN_MS = 10_000       # an action that started no script run within this is an error, not a fast figure
 TARGETS = {"cold": 5.0, "warm": 1.0, "filter": 1.0, "hotspot": 5.0, "slider": 1.0}
 
 
@@ -199,15 +207,49 @@ _OBSERVE_JS = """() => {
   new MutationObserver((ms) => ms.forEach((m) => rec(m.target))).observe(document.body,
       {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
 }"""
-# done: a run started after the mark, the script is not running, nothing changed for QUIET_MS, no status widget
-_DONE_JS = """([mark, quiet]) => {
+# done: a run started after the mark, the script is not running, nothing changed for QUIET_MS, no status widget.
+# Every action measured starts a run; one that shows no run within NO_RUN_MS is reported (-1), not timed.
+_DONE_JS = """([mark, quiet, t0, noRun]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') === 'running') return null;
   if (app.getAttribute('data-test-connection-state') !== 'CONNECTED') return null;
   const ch = window.__bench.changes.slice(mark);
-  if (!ch.some((c) => c[1] === 'running')) return performance.now() - mark > 5000 ? -1 : null;
+  if (!ch.some((c) => c[1] === 'running')) return performance.now() - t0 > noRun ? -1 : null;
   const last = ch[ch.length - 1][0];
   return performance.now() - last >= quiet ? last : null;
+}"""
+# the paint: on every animation frame from the action on, whether the last run has ended and the page shows its
+# title and concrete elements (and no status widget); the frame after the first one where that holds is the
+# first paint. A map is drawn later than its element appears (deck.gl draws on its own frames, and reading a
+# drawn WebGL canvas back blocks the page until the GPU has finished), so any frame after that which follows
+# a long gap (the page was blocked, > LONG_FRAME_MS) moves the paint to its time. A new run resets it.
+# Measured in the page, so the quiet wait above adds nothing.
+_PAINT_JS = """([title, sels, longMs]) => {
+  const w = window.__bench;
+  w.paint = null; w.cond = null; w.watch = true; w.last = performance.now(); w.lastLong = w.last;
+  const vis = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  const ok = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') === 'running') return false;
+    if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+    const main = document.querySelector('[data-testid="stMain"]');
+    if (!main) return false;
+    if (title && ![...main.querySelectorAll('h1')].some((h) => vis(h) && h.textContent.includes(title))) return false;
+    return sels.every((s) => vis(main.querySelector(s)));
+  };
+  const tick = () => {
+    if (!w.watch) return;
+    const now = performance.now();
+    const long = now - w.last > longMs;
+    w.last = now;
+    if (long) w.lastLong = now;
+    const running = document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'running';
+    if (running) { w.cond = null; w.paint = null; }
+    else if (w.cond === null) { if (ok()) w.cond = now; }
+    else if (w.paint === null || long) w.paint = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }"""
 # two animation frames after the run: the browser has applied the deltas and drawn (a busy main thread, e.g.
 # parsing a large map, delays these frames)
@@ -220,6 +262,7 @@ class Driver:
 
         self.page, self.lang, self.t = page, lang, t
         self.ws_bytes = 0
+        self.trace = False
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
 
     def _frame(self, payload) -> None:
@@ -232,17 +275,18 @@ class Driver:
         mark = page.evaluate("() => window.__bench.changes.length")
         t0 = page.evaluate("() => performance.now()")
         bytes0 = self.ws_bytes
+        page.evaluate(_PAINT_JS, [title or "", list(ready), LONG_FRAME_MS])
         action()
         deadline = time.monotonic() + TIMEOUT_MS / 1000
         while True:
-            end = page.evaluate(f"([m, q]) => ({_DONE_JS})([m, q])", [mark, QUIET_MS])
+            end = page.evaluate(f"(a) => ({_DONE_JS})(a)", [mark, QUIET_MS, t0, NO_RUN_MS])
             if end is not None:
                 break
             if time.monotonic() > deadline:
                 raise TimeoutError("the app did not finish its run in time")
             page.wait_for_timeout(50)
-        if end == -1:       # no run was seen (the action needed none): the frames below end it
-            end = t0
+        if end == -1:
+            raise RuntimeError(f"no script run started within {NO_RUN_MS / 1000:g} s of the action")
         if title:
             page.locator("h1", has_text=title).first.wait_for(state="visible", timeout=TIMEOUT_MS)
         for sel in ready:
@@ -254,11 +298,22 @@ class Driver:
             print(page.locator('[data-testid="stStatusWidget"]').inner_text(), page.evaluate(
                 "() => [document.querySelector('[data-testid=stApp]').outerHTML.slice(0, 400), window.__bench.changes.slice(-6)]"))
             raise
-        frames = page.evaluate(_FRAMES_JS)
+        page.evaluate(_FRAMES_JS)             # the watcher has seen at least two frames since
+        while page.evaluate("() => performance.now() - window.__bench.lastLong") < SMOOTH_MS:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the page did not stop drawing in time")
+            page.wait_for_timeout(50)
+        paint = page.evaluate("() => { const w = window.__bench; w.watch = false; return w.paint; }")
+        if paint is None:
+            raise RuntimeError("the page never showed its title and elements after the last run")
+        if self.trace:
+            ch = page.evaluate("(m) => window.__bench.changes.slice(m)", mark)
+            runs = " ".join(f"{s}@{(t - t0) / 1000:.2f}" for t, s in ch)
+            print(f"      trace: {runs} | painted {(paint - t0) / 1000:.2f}", flush=True)
         exc = page.locator('[data-testid="stException"]')
         if exc.count():
             raise RuntimeError(f"the app shows an exception: {exc.first.inner_text()[:2000]}")
-        return (max(end, frames) - t0) / 1000, self.ws_bytes - bytes0
+        return (max(end, paint) - t0) / 1000, self.ws_bytes - bytes0
 
     def nav(self, page_key: str):
         link = self.page.locator('[data-testid="stSidebarNav"] a', has_text=self.t(f"nav.{page_key}", self.lang))
@@ -290,13 +345,27 @@ class Driver:
             print(f"  warning: {text!r} not on the page after {what}", flush=True)
 
 
-def browser_run(db: Path, users: Path, lang: str, repeat: int, app_root: Path, shots: bool) -> dict:
+def gl_wait_ms(trace: bytes) -> float:
+    """Milliseconds the page's main thread waited for the GPU process in a Chromium trace (category "gpu"):
+    with no GPU, WebGL runs in SwiftShader (software) there, and reading back a drawn map (ReadPixels) or linking
+    a shader program (GetProgramiv) blocks the page until the software renderer has finished."""
+    events = json.loads(trace)
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    mains = {(e["pid"], e["tid"]) for e in events
+             if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    return sum(e.get("dur", 0) for e in events if e.get("ph") == "X" and e.get("name") == "ImplementationBase::WaitForCmd"
+               and (e["pid"], e["tid"]) in mains) / 1000
+
+
+def browser_run(db: Path, users: Path, lang: str, repeat: int, app_root: Path, shots: bool,
+                trace: bool = False, gl: bool = False) -> dict:
     from playwright.sync_api import sync_playwright
 
     from browser_support import ACCOUNTS, CHROMIUM, launch_chromium
     from ntswatch_geo.i18n import t
 
     out: dict[str, tuple[float, int]] = {}
+    gl_waits: dict[str, float] = {}
     with server(db, users, app_root) as base, sync_playwright() as p:
         if not CHROMIUM.exists():
             raise SystemExit(f"{CHROMIUM} not found")
@@ -306,19 +375,27 @@ def browser_run(db: Path, users: Path, lang: str, repeat: int, app_root: Path, s
         ctx.set_default_timeout(TIMEOUT_MS)
         page = ctx.new_page()
         d = Driver(page, lang)
+        d.trace = trace
         a = ACCOUNTS["analyst"]
         page.goto(f"{base}/login?lang={lang}", wait_until="domcontentloaded")
         page.get_by_label(t("login.username", lang), exact=True).wait_for(timeout=TIMEOUT_MS)
-        d.timed(lambda: None)
         page.get_by_label(t("login.username", lang), exact=True).fill(a.username)
         page.get_by_label(t("login.password", lang), exact=True).fill(a.password)
         submit = page.locator('[data-testid="stFormSubmitButton"] button', has_text=t("login.submit", lang))
         title = {k: t(v, lang) for k, v in TITLES.items()}
         title["hotspots"] = title["hotspots"].split(" (")[0]
 
+        def measured(*args, **kw):
+            """d.timed, and with --gl the main thread's wait for WebGL meanwhile (ms, else None)."""
+            if gl:
+                browser.start_tracing(page=page, categories=["gpu"])
+            r = d.timed(*args, **kw)
+            return r, gl_wait_ms(browser.stop_tracing()) if gl else None
+
         def rec(name, *args, **kw):
-            out[name] = d.timed(*args, **kw)
-            print(f"  {name:<28} {out[name][0]:6.2f} s  {out[name][1] / 1024:8.0f} KiB", flush=True)
+            out[name], gl_waits[name] = measured(*args, **kw)
+            print(f"  {name:<28} {out[name][0]:6.2f} s  {out[name][1] / 1024:8.0f} KiB"
+                  + (f"  (waiting for WebGL {gl_waits[name] / 1000:.2f} s)" if gl else ""), flush=True)
             if shots:
                 from browser_support import screenshot, slug
                 screenshot(page, f"bench_{slug(name)}.png")
@@ -342,16 +419,17 @@ def browser_run(db: Path, users: Path, lang: str, repeat: int, app_root: Path, s
         for i in range(repeat):
             thumb.focus()
             before = thumb.input_value()
-            steps.append(d.timed(lambda: page.keyboard.press("ArrowRight"), title["hotspots"], READY["hotspots"]))
+            steps.append(measured(lambda: page.keyboard.press("ArrowRight"), title["hotspots"], READY["hotspots"]))
             if thumb.input_value() == before:
                 raise RuntimeError("the month slider did not move")
-        out["hotspots: month step"] = (statistics.median(s for s, _ in steps), int(statistics.median(b for _, b in steps)))
-        print(f"  {'hotspots: month step':<28} {out['hotspots: month step'][0]:6.2f} s (median of {len(steps)}: "
-              + ", ".join(f"{s:.2f}" for s, _ in steps) + ")", flush=True)
+        mid = sorted(steps, key=lambda r: r[0][0])[len(steps) // 2]          # the median step, with its GL wait
+        out["hotspots: month step"], gl_waits["hotspots: month step"] = mid
+        print(f"  {'hotspots: month step':<28} {mid[0][0]:6.2f} s (median of {len(steps)}: "
+              + ", ".join(f"{r[0][0]:.2f}" for r in steps) + ")", flush=True)
         rec("hotspots: Gi* H3 again", d.choose(t("hotspots.method", lang), t("hotspots.method_gi", lang)),
             title["hotspots"], READY["hotspots"])
         browser.close()
-    return out
+    return out, gl_waits
 
 
 @contextlib.contextmanager
@@ -401,6 +479,8 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--screenshots", action="store_true", help="a screenshot after each action")
     ap.add_argument("--skip-apptest", action="store_true")
+    ap.add_argument("--trace", action="store_true", help="each action's script runs and paint times")
+    ap.add_argument("--gl", action="store_true", help="how long each action waited for WebGL (a Chromium trace)")
     ap.add_argument("--apptest-json", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     db, users = database(a.reports, a.seed, a.rebuild) if not a.apptest_json else \
@@ -426,21 +506,32 @@ def main() -> None:
         at = json.loads(line.split(" ", 1)[1])
         print(f"               done in {time.perf_counter() - s:.0f} s")
     print("Chromium       1440x900, fresh server (cold caches) ...", flush=True)
-    br = browser_run(db, users, a.lang, a.repeat, app_root, a.screenshots)
+    br, gl = browser_run(db, users, a.lang, a.repeat, app_root, a.screenshots, a.trace, a.gl)
     print()
-    print(f"{'action':<28} {'Chromium':>9} {'AppTest':>8} {'ratio':>6} {'target':>7}  {'':4} {'ws KiB':>7}")
-    fails = 0
+    print(f"{'action':<28} {'Chromium':>9} {'AppTest':>8} {'ratio':>6} {'target':>7}  {'':4} {'ws KiB':>7}"
+          + (f" {'WebGL':>7} {'rest':>7}  {'':4}" if a.gl else ""))
+    fails = fails_rest = 0
     for name, kind, _ in plan():
         b, nbytes = br.get(name, (float("nan"), 0))
         ap_s = at.get(name)
         target = TARGETS[kind]
         ok = b < target
         fails += not ok
-        print(f"{name:<28} {b:8.2f}s {(f'{ap_s:7.2f}s' if ap_s is not None else '      -'):>8} "
-              f"{(f'{b / ap_s:5.1f}x' if ap_s else '    -'):>6} {f'< {target:g} s':>7}  {'pass' if ok else 'FAIL':4} "
-              f"{nbytes / 1024:7.0f}")
+        line = (f"{name:<28} {b:8.2f}s {(f'{ap_s:7.2f}s' if ap_s is not None else '      -'):>8} "
+                f"{(f'{b / ap_s:5.1f}x' if ap_s else '    -'):>6} {f'< {target:g} s':>7}  {'pass' if ok else 'FAIL':4} "
+                f"{nbytes / 1024:7.0f}")
+        if a.gl:
+            w = (gl.get(name) or 0) / 1000
+            rest = b - w
+            fails_rest += not rest < target
+            line += f" {w:6.2f}s {rest:6.2f}s  {'pass' if rest < target else 'FAIL':4}"
+        print(line)
     print(f"\nbaseline: AppTest (streamlit.testing, the same action in-process, no browser); ratio = Chromium / AppTest."
           f"\n{fails} of {len(plan())} actions miss their target.")
+    if a.gl:
+        print("WebGL: how long the page's main thread waited for the GPU process (Chromium trace, category gpu); "
+              "without a GPU\nit is SwiftShader, software. rest = Chromium - WebGL: the server, the transfer and the "
+              f"page's own work.\n{fails_rest} of {len(plan())} actions miss their target without the WebGL wait.")
 
 
 if __name__ == "__main__":
