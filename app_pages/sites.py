@@ -50,11 +50,12 @@ with left:
     base = sites.PRESETS.get(preset, sites.PRESETS["balanced"])
     weights = {}
     for c in sites.CRITERIA:
-        label = (c.label_th if lang == "th" else c.label_en) + (" ↓" if c.direction == "cost" else "")
+        name = c.label_th if lang == "th" else c.label_en
+        label = name + (" ↓" if c.direction == "cost" else "")
         on = st.checkbox(label, value=base.get(c.key, 0) > 0, key=f"st_on_{c.key}_{preset}",
                          help=t("sites.unit_help", lang, unit=c.unit_in(lang)))
         if on:
-            weights[c.key] = st.slider(t("sites.weight", lang), 0.0, 5.0, float(base.get(c.key, 1.0) or 1.0), 0.5,
+            weights[c.key] = st.slider(t("sites.weight", lang, criterion=name), 0.0, 5.0, float(base.get(c.key, 1.0) or 1.0), 0.5,
                                        key=f"st_w_{c.key}_{preset}", label_visibility="collapsed")
     # the preset's name only while its weights are untouched (the files and the PDF record it)
     used_preset = preset if preset in sites.PRESETS and weights == {
