@@ -43,8 +43,9 @@ perms = c2[2].selectbox(t("hotspots.permutations", lang), [99, 499, 999], index=
                         disabled=not uses_perms)
 st.caption(t(f"hotspots.explain_{method}", lang))
 
+density_box = st.container()    # the clustering settings, shown for the density methods only
 if density:
-    d1, d2 = st.columns(2)
+    d1, d2 = density_box.columns(2)
     size = d1.number_input(t("hotspots.min_cluster", lang), 5, 5000, 50, step=5, key="hs_min")
     eps = d2.number_input(t("hotspots.eps", lang), 50, 20000, 1000, step=50, key="hs_eps", disabled=method == "hdbscan")
     params = {"min_cluster_size": int(size), "seed": 0}
@@ -66,18 +67,22 @@ except InputError as exc:
     st.stop()
 
 frame, meta = result.frame, result.meta
+# the notes above the map come and go with the method and filters; one container holds them, so the map keeps
+# its place in the page and is updated, not rebuilt (a rebuilt map is a new WebGL context: seconds of drawing
+# on a machine without a GPU, bench/bench_browser.py --gl)
+notes = st.container()
 if meta.get("resolution_reason"):
-    st.info(meta["resolution_reason"][lang], icon=":material/hexagon:")
+    notes.info(meta["resolution_reason"][lang], icon=":material/hexagon:")
 if meta.get("adjust_note"):
-    st.caption(t("hotspots.adjust_note", lang, note=meta["adjust_note"][lang]) + " "
-               + t("hotspots.cold_rule", lang, min=fmt_int(meta.get("min_expected_cold", 5))))
+    notes.caption(t("hotspots.adjust_note", lang, note=meta["adjust_note"][lang]) + " "
+                  + t("hotspots.cold_rule", lang, min=fmt_int(meta.get("min_expected_cold", 5))))
 if method == "ehsa":
-    with st.expander(t("hotspots.defaults_title", lang)):
+    with notes.expander(t("hotspots.defaults_title", lang)):
         st.dataframe([{t("hotspots.defaults_param", lang): d[f"setting_{lang}"], t("hotspots.defaults_ours", lang): d[f"ours_{lang}"],
                        t("hotspots.defaults_arcgis", lang): d[f"arcgis_{lang}"], t("hotspots.defaults_why", lang): d[f"why_{lang}"]}
                       for d in EHSA_DEFAULTS], hide_index=True, width="stretch")
 for w in meta.get("warnings", []):
-    st.caption(f"⚠ {plain(in_lang(w, lang))}")
+    notes.caption(f"⚠ {plain(in_lang(w, lang))}")
 
 lay = st.columns(4)
 show_heat = lay[0].toggle(t("hotspots.layer_heat", lang), key="hs_heat", value=False)
@@ -102,12 +107,13 @@ def map_and_panel():
     left, right = st.columns([3, 2])
     with left:
         slice_bins, label = None, None
+        months = st.container()      # the month slider, for emerging hot spots: the map below keeps its place
         if method == "ehsa" and result.detail is not None and len(result.detail):
             starts = sorted(result.detail["slice_start"].unique())
-            choice = st.select_slider(t("hotspots.month", lang), options=["all", *starts], key="hs_slice",
+            choice = months.select_slider(t("hotspots.month", lang), options=["all", *starts], key="hs_slice",
                                       format_func=lambda s: t("hotspots.all_months", lang) if s == "all"
                                       else fmt_month(s, lang))
-            play = st.toggle(t("hotspots.play", lang), key="hs_play")
+            play = months.toggle(t("hotspots.play", lang), key="hs_play")
             if choice != "all":
                 slice_bins = hm.slice_bins(result.detail, choice)
         feats = hm.cluster_features(frame, lang, selected) if density else \

@@ -105,6 +105,17 @@ def wait_map(page, index: int = 0) -> None:
     page.wait_for_timeout(500)
 
 
+def mark_map(page) -> None:
+    """Tag the page's map canvas, to tell afterwards whether the map was updated in place or rebuilt."""
+    page.evaluate(f"() => {{ document.querySelector('[data-testid=\"stMain\"] {MAP} canvas').__kept = true; }}")
+
+
+def map_kept(page) -> bool:
+    """Whether the map canvas tagged by mark_map is still the one on the page (a rebuilt map has a new canvas
+    and a new WebGL context: seconds of drawing without a GPU)."""
+    return page.evaluate(f"() => !!document.querySelector('[data-testid=\"stMain\"] {MAP} canvas')?.__kept")
+
+
 def map_png(page, index: int = 0) -> bytes:
     return page.locator(MAP).nth(index).screenshot()
 
@@ -232,9 +243,12 @@ def test_emerging_hot_spot_and_cluster_legends_list_what_is_drawn(server, page):
     wait_idle(page)
     go(page, "จุดร้อน", "จุดร้อน")
     main = page.locator('[data-testid="stMain"]')
+    wait_map(page)
+    mark_map(page)
     choose(page, "วิธี", "จุดร้อนที่กำลังเกิด (Gi* ตามเวลา + Mann-Kendall)")
     expect(main.get_by_text("เดือน (Gi* ของเดือนนั้น)").first).to_be_visible()   # the emerging hot spot result
     wait_idle(page)
+    assert map_kept(page), "the map was rebuilt when the method changed (the month slider moved it)"
     legend = main.locator('[data-testid="stMarkdownContainer"]', has_text="คำอธิบายสัญลักษณ์").first
     text = legend.inner_text()
     listed = [x for x in labels if f"{x} · " in text]
@@ -243,9 +257,11 @@ def test_emerging_hot_spot_and_cluster_legends_list_what_is_drawn(server, page):
     wait_map(page)
     screenshot(page, "maps_hotspots_ehsa_th.png")
 
+    mark_map(page)
     choose(page, "วิธี", "กลุ่มความหนาแน่น (HDBSCAN)")
     expect(main.get_by_text("กลุ่มที่ 1:").first).to_be_visible()                 # the clusters are drawn
     wait_idle(page)
+    assert map_kept(page), "the map was rebuilt when the method changed (the clustering settings moved it)"
     legend = main.locator('[data-testid="stMarkdownContainer"]', has_text="คำอธิบายสัญลักษณ์").first
     text = legend.inner_text()
     assert "กลุ่มที่ 1:" in text and "รายงาน" in text and "ไม่อยู่ในกลุ่มใด" in text, text
