@@ -30,7 +30,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -61,6 +60,7 @@ def database(n: int, seed: int, rebuild: bool = False) -> tuple[Path, Path]:
     from browser_support import write_users
 
     from ntswatch_geo.db import connect
+    from ntswatch_geo.config import REFERENCE_DIR
     from ntswatch_geo.geography import build_geography, write_geography
     from ntswatch_geo.synth import generate
 
@@ -79,7 +79,7 @@ def database(n: int, seed: int, rebuild: bool = False) -> tuple[Path, Path]:
     bdir = Path(os.environ.get("NTSWATCH_BOUNDARIES_DIR", ROOT.parent / "shared" / "boundaries"))
     t = time.perf_counter()
     con = connect(db)
-    write_geography(con, build_geography(bdir, ROOT / "data"))
+    write_geography(con, build_geography(bdir, REFERENCE_DIR))
     t_geo = time.perf_counter() - t
     generate(con, n, seed=seed, end_date=END)
     con.execute("CHECKPOINT")

@@ -25,6 +25,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from ntswatch_geo.db import connect  # noqa: E402
+from ntswatch_geo.config import REFERENCE_DIR  # noqa: E402
 from ntswatch_geo.geography import build_geography, write_geography  # noqa: E402
 from ntswatch_geo.reports.places import geography  # noqa: E402
 from ntswatch_geo.reports.submit import submit_report  # noqa: E402
@@ -98,7 +99,7 @@ def main() -> int:
     try:
         template = tmp / "geo.duckdb"
         con = connect(template)
-        write_geography(con, build_geography(bdir, PROJECT_ROOT / "data"))
+        write_geography(con, build_geography(bdir, REFERENCE_DIR))
         rows = con.execute("SELECT code, ST_Y(ST_PointOnSurface(geom)), ST_X(ST_PointOnSurface(geom)) "
                            "FROM districts WHERE is_border ORDER BY code").fetchall()
         points = np.array([r[1:] for r in rows])

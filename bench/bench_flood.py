@@ -34,6 +34,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 from ntswatch_geo import overview, trends, verification  # noqa: E402
 from ntswatch_geo.db import connect  # noqa: E402
 from ntswatch_geo.filters import Filters  # noqa: E402
+from ntswatch_geo.config import REFERENCE_DIR  # noqa: E402
 from ntswatch_geo.geography import build_geography, write_geography  # noqa: E402
 from ntswatch_geo.reports import guard as g  # noqa: E402
 from ntswatch_geo.reports.places import geography  # noqa: E402
@@ -88,7 +89,7 @@ def main() -> None:
         template = tmp / "geo.duckdb"
         with connect(template) as con:
             bdir = Path(os.environ.get("NTSWATCH_BOUNDARIES_DIR") or PROJECT_ROOT.parent / "shared" / "boundaries")
-            write_geography(con, build_geography(bdir, PROJECT_ROOT / "data"))
+            write_geography(con, build_geography(bdir, REFERENCE_DIR))
             generate(con, args.reports, 42, None, END)
         runs = {}
         for name in ("calm", "flood", "unguarded"):

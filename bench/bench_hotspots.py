@@ -38,6 +38,7 @@ import numpy as np  # noqa: E402
 from ntswatch_geo import hotspots as hs  # noqa: E402
 from ntswatch_geo.db import connect  # noqa: E402
 from ntswatch_geo.filters import Filters  # noqa: E402
+from ntswatch_geo.config import REFERENCE_DIR  # noqa: E402
 from ntswatch_geo.geography import build_geography, write_geography  # noqa: E402
 from ntswatch_geo.hotspots import ehsa, gistar, weights  # noqa: E402
 from ntswatch_geo.scenario import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
@@ -78,7 +79,7 @@ def main() -> None:
         db = Path(d) / "bench.duckdb"
         t = time.perf_counter()
         con = connect(db)
-        write_geography(con, build_geography(bdir, ROOT / "data"))
+        write_geography(con, build_geography(bdir, REFERENCE_DIR))
         generate(con, args.reports, seed=11, scenario=load_scenario(DEFAULT_SCENARIO_PATH), end_date=END)
         con.close()
         print(f"database                 {args.reports:,} background reports (+ planted) built in "

@@ -32,6 +32,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from ntswatch_geo.db import connect  # noqa: E402
+from ntswatch_geo.config import REFERENCE_DIR  # noqa: E402
 from ntswatch_geo.geography import build_geography, write_geography  # noqa: E402
 from ntswatch_geo.reports.importer import import_file  # noqa: E402
 from ntswatch_geo.reports.places import geography  # noqa: E402
@@ -113,7 +114,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_import_"))
     try:
         t0 = time.perf_counter()
-        geo = build_geography(bdir, PROJECT_ROOT / "data")
+        geo = build_geography(bdir, REFERENCE_DIR)
         db = tmp / "geo.duckdb"
         con = connect(db)
         write_geography(con, geo)

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from ntswatch_geo import auth, maps, overview as ov  # noqa: E402
 from ntswatch_geo.db import connect  # noqa: E402
 from ntswatch_geo.filters import Filters  # noqa: E402
+from ntswatch_geo.config import REFERENCE_DIR  # noqa: E402
 from ntswatch_geo.geography import build_geography, write_geography  # noqa: E402
 from ntswatch_geo.scope import Scope  # noqa: E402
 from ntswatch_geo.synth import generate  # noqa: E402
@@ -37,7 +38,7 @@ def build(tmp: Path, n: int) -> tuple[Path, Path]:
     bdir = Path(os.environ.get("NTSWATCH_BOUNDARIES_DIR", ROOT.parent / "shared" / "boundaries"))
     db = tmp / "bench.duckdb"
     con = connect(db)
-    write_geography(con, build_geography(bdir, ROOT / "data"))
+    write_geography(con, build_geography(bdir, REFERENCE_DIR))
     generate(con, n, seed=11, end_date=END)
     con.close()
     users = tmp / "users.toml"

@@ -31,6 +31,7 @@ import pandas as pd  # noqa: E402
 from ntswatch_geo import briefing, trends  # noqa: E402
 from ntswatch_geo.db import connect  # noqa: E402
 from ntswatch_geo.filters import Filters  # noqa: E402
+from ntswatch_geo.config import REFERENCE_DIR  # noqa: E402
 from ntswatch_geo.geography import build_geography, write_geography  # noqa: E402
 from ntswatch_geo.scenario import DEFAULT_SCENARIO_PATH, load_scenario  # noqa: E402
 from ntswatch_geo.scope import Scope  # noqa: E402
@@ -46,7 +47,7 @@ def build(tmp: Path, n: int) -> Path:
     bdir = Path(os.environ.get("NTSWATCH_BOUNDARIES_DIR", ROOT.parent / "shared" / "boundaries"))
     db = tmp / "bench.duckdb"
     con = connect(db)
-    write_geography(con, build_geography(bdir, ROOT / "data"))
+    write_geography(con, build_geography(bdir, REFERENCE_DIR))
     generate(con, n, seed=11, scenario=load_scenario(DEFAULT_SCENARIO_PATH), end_date=END)
     con.close()
     return db

@@ -97,7 +97,7 @@ import bcrypt
 import tomli_w
 
 from . import lockout, passwords, totp
-from .config import PROJECT_ROOT
+from .config import home
 from .errors import InputError
 from .scope import Scope
 
@@ -124,7 +124,7 @@ def users_path() -> Path:
     env = os.environ.get("NTSWATCH_USERS")
     if env:
         return Path(env).expanduser().absolute()
-    return PROJECT_ROOT / DEFAULT_USERS
+    return home() / DEFAULT_USERS
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def demo(
     seed: int = typer.Option(42, "--seed", help="Random seed: the same seed and scenario give the same rows."),
     scenario: Optional[Path] = typer.Option(
         None, "--scenario", help="Scenario TOML with base rates and planted signals "
-                                 "(default: data/scenarios/default.toml; see data/scenarios/README.md)."),
+                                 "(default: ntswatch_geo/reference/scenarios/default.toml; see ntswatch_geo/reference/scenarios/README.md)."),
     end_date: Optional[str] = typer.Option(None, "--end-date", help="Last day of generated data, YYYY-MM-DD "
                                                                     "(default: yesterday)."),
     no_scenario: bool = typer.Option(False, "--no-scenario", help="Background only, no planted signals."),
@@ -129,7 +129,8 @@ def demo(
             raise InputError(f"{target}: no districts; run `ntswatch init` first")
         sc = None
         if not no_scenario:
-            path = scenario or (s.data_dir / "scenarios" / "default.toml")
+            own = s.data_dir / "scenarios" / "default.toml"      # a data folder of one's own may have one
+            path = scenario or (own if own.is_file() else scen.DEFAULT_SCENARIO_PATH)
             sc = scen.load_scenario(path)
             sc = scen.validate(sc, con, end_date=end)
         with steps(not quiet) as step:

@@ -1,10 +1,11 @@
-"""Settings from environment variables, with defaults relative to the project root.
+"""Settings from environment variables, with defaults relative to the home folder (`home()`).
 
 | variable                  | default                 | meaning                                  |
 |---------------------------|-------------------------|------------------------------------------|
+| NTSWATCH_HOME             | the checkout, else the current folder | where the defaults below and the files the system writes live |
 | NTSWATCH_DB               | data/ntswatch.duckdb    | the DuckDB file                          |
 | NTSWATCH_BOUNDARIES_DIR   | data/boundaries         | folder holding the five boundary files   |
-| NTSWATCH_DATA_DIR         | data                    | editable CSVs (MWCC sites, crossings)    |
+| NTSWATCH_DATA_DIR         | the package's reference/ | reference CSVs (MWCC sites, crossings) and scenarios/ |
 | NTSWATCH_RETAIN_CONTACT_DAYS    | 365 | days a decided report keeps contact details (`retention()`) |
 | NTSWATCH_RETAIN_QUARANTINE_DAYS | 90  | days a refused row stays in quarantine (`retention()`)      |
 """
@@ -14,15 +15,28 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent       # the checkout, when running from one (tests, `make run`)
+REFERENCE_DIR = PACKAGE_DIR / "reference"   # shipped with the package: MWCC sites, crossings, scenarios/
 DEFAULT_DB = "data/ntswatch.duckdb"
 DEFAULT_BOUNDARIES_DIR = "data/boundaries"
-DEFAULT_DATA_DIR = "data"
+
+
+def home() -> Path:
+    """Where the default database, prepared boundaries, users file and session key live: NTSWATCH_HOME if set,
+    else the checkout when running from one (a source tree or an editable install: `make run` as before), else
+    the current folder (an installed package: never inside site-packages)."""
+    env = os.environ.get("NTSWATCH_HOME")
+    if env:
+        return Path(env).expanduser().absolute()
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "app.py").is_file():
+        return PROJECT_ROOT
+    return Path.cwd()
 
 
 def _path(value: str) -> Path:
     p = Path(value).expanduser()
-    return p if p.is_absolute() else (PROJECT_ROOT / p)
+    return p if p.is_absolute() else (home() / p)
 
 
 @dataclass(frozen=True)
@@ -47,7 +61,7 @@ def settings() -> Settings:
         boundaries_dir_explicit=bool(bdir),
         data_dir=Path(os.environ["NTSWATCH_DATA_DIR"]).expanduser().absolute()
         if os.environ.get("NTSWATCH_DATA_DIR")
-        else _path(DEFAULT_DATA_DIR),
+        else REFERENCE_DIR,
     )
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import duckdb
 import duckdb_extension_spatial
 
-from .config import PROJECT_ROOT, settings
+from .config import PACKAGE_DIR, settings
 from .errors import InputError
 from .files import make_private
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-QUERIES_DIR = PROJECT_ROOT / "queries"
+QUERIES_DIR = PACKAGE_DIR / "queries"
 
 
 def spatial_extension_path() -> Path:
@@ -148,7 +148,7 @@ def _rollback(con) -> None:
 
 @lru_cache(maxsize=None)
 def query_text(name: str) -> str:
-    """The text of `queries/<name>.sql`."""
+    """The text of `ntswatch_geo/queries/<name>.sql`."""
     if not re.fullmatch(r"[a-z0-9_]+", name):
         raise ValueError(f"query name {name!r}: only lowercase letters, digits and _ are allowed")
     path = QUERIES_DIR / f"{name}.sql"

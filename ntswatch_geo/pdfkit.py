@@ -4,7 +4,7 @@
     doc.add_page(); doc.title_block(title, [line, ...]); doc.heading("…"); doc.grid(rows, widths, aligns)
     pdf: bytes = doc.to_bytes()
 
-What it gives: A4 portrait pages in millimetres; the Thai font (Noto Sans Thai, static/fonts, SIL OFL 1.1) in
+What it gives: A4 portrait pages in millimetres; the Thai font (Noto Sans Thai, ntswatch_geo/fonts, SIL OFL 1.1) in
 regular and bold, with DejaVu Sans (shipped with matplotlib) as a fallback for the few symbols the Thai font
 lacks (▲ ▼ ² →); HarfBuzz text shaping; a footer on every page with the document's label, "page x of y", the
 generated time and, when synthetic reports are behind the document, a red "synthetic data" line; helpers for a
@@ -22,14 +22,14 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from .config import PROJECT_ROOT
+from .config import PACKAGE_DIR
 from .filters import Filters
 from .i18n import fmt_date, label, t
 
 __all__ = ["Document", "FONT_DIR", "FAMILY", "INK", "MUTED", "ALERT_RED", "font_paths", "install_actual_text",
            "fmt_generated", "filter_lines"]
 
-FONT_DIR = PROJECT_ROOT / "static" / "fonts"
+FONT_DIR = PACKAGE_DIR / "fonts"
 FONT_FILES = {"": "NotoSansThai-Regular.ttf", "B": "NotoSansThai-Bold.ttf"}
 FAMILY = "NotoSansThai"
 SYMBOL_FAMILY = "DejaVuSans"
@@ -48,7 +48,7 @@ def font_paths() -> dict[str, str]:
     missing = [str(p) for p in paths.values() if not p.is_file()]
     if missing:
         raise RuntimeError(f"the PDF font is missing: {', '.join(missing)} (Noto Sans Thai TTF, see "
-                           f"static/fonts/NotoSansThai-TTF-SOURCE.txt)")
+                           f"ntswatch_geo/fonts/NotoSansThai-TTF-SOURCE.txt)")
     return {s: str(p) for s, p in paths.items()}
 
 

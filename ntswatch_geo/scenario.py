@@ -1,9 +1,9 @@
 """Scenario files for the synthetic report generator: the model's parameters and the planted signals.
 
-A scenario is a TOML file (format and example in data/scenarios/README.md). It may set the background
+A scenario is a TOML file (format and example in ntswatch_geo/reference/scenarios/README.md). It may set the background
 model's parameters (`[base]`, `[space]`, `[seasonality]`, `[channels.<key>]`, `[regions.<name>]`) and plants
 signals, one `[[signal]]` table each. Anything the file leaves out takes the built-in value from
-`DEFAULT_MODEL_TOML` (the same numbers as data/scenarios/default.toml), except `[regions]`: a file that has
+`DEFAULT_MODEL_TOML` (the same numbers as ntswatch_geo/reference/scenarios/default.toml), except `[regions]`: a file that has
 any region replaces the whole regional table.
 
 `load_scenario(path)` checks everything that does not need the database (TOML syntax, fields, types,
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import thai
-from .config import PROJECT_ROOT
+from .config import REFERENCE_DIR
 from .errors import InputError
 from .taxonomy import CATEGORY_KEYS, MWCC_OPENED, WEBSITE_OPENED
 
@@ -32,7 +32,7 @@ __all__ = [
     "region_of", "resolve_district", "validate",
 ]
 
-DEFAULT_SCENARIO_PATH = PROJECT_ROOT / "data" / "scenarios" / "default.toml"
+DEFAULT_SCENARIO_PATH = REFERENCE_DIR / "scenarios" / "default.toml"
 PERIOD_START = dt.date(2023, 1, 1)     # the month the website was launched
 SHAPES = ("step", "ramp", "pulse")
 SYNTH_CHANNELS = {"online": WEBSITE_OPENED, "mwcc_office": MWCC_OPENED}
@@ -40,7 +40,7 @@ MAX_MULTIPLIER = 100.0
 CROSSING_TYPES = ("permanent", "temporary", "relaxed")
 SIGNAL_FIELDS = ("district", "category", "start", "end", "multiplier", "shape")
 
-# The built-in model. data/scenarios/default.toml repeats these numbers (a test keeps them equal) with the
+# The built-in model. ntswatch_geo/reference/scenarios/default.toml repeats these numbers (a test keeps them equal) with the
 # reasons for each; the README explains the model.
 DEFAULT_MODEL_TOML = """
 [base]
@@ -184,7 +184,7 @@ class Channel:
 
 @dataclass(frozen=True)
 class Model:
-    """The background model's parameters (meanings in data/scenarios/README.md)."""
+    """The background model's parameters (meanings in ntswatch_geo/reference/scenarios/README.md)."""
 
     reports_per_month: float
     crossing_share: float
@@ -342,7 +342,7 @@ def _parse_regions(given: dict, source: str) -> tuple[Region, ...]:
         _check_keys(source, where, tbl, _REGION_KEYS)
         for req in ("rate_factor", "mix"):
             if req not in tbl:
-                raise _where_err(source, where, req, _MISSING, "is missing", "see data/scenarios/README.md")
+                raise _where_err(source, where, req, _MISSING, "is missing", "see ntswatch_geo/reference/scenarios/README.md")
         provinces = _codes(source, where, "provinces", tbl.get("provinces", []), 2)
         districts = _codes(source, where, "districts", tbl.get("districts", []), 4)
         if not provinces and not districts:

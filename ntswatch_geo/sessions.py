@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .config import PROJECT_ROOT
+from .config import home
 from .errors import InputError
 
 COOKIE_NAME = "ntswatch_session"
@@ -71,7 +71,7 @@ def lifetime() -> dt.timedelta:
 
 def secret_file() -> Path:
     env = os.environ.get("NTSWATCH_SECRET_FILE", "").strip()
-    return Path(env).expanduser().absolute() if env else PROJECT_ROOT / DEFAULT_SECRET_FILE
+    return Path(env).expanduser().absolute() if env else home() / DEFAULT_SECRET_FILE
 
 
 def secret_key() -> str:

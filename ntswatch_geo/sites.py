@@ -1,7 +1,7 @@
 """Evidence-based ranking of the Thai border districts for "Building Strong Cross-Border Communities".
 
 - `criteria(con, filters, scope)`: one row per border district in scope with the criteria of `CRITERIA`,
-  computed in DuckDB (`queries/sites_criteria.sql`; momentum from the monthly series of `trends.series`).
+  computed in DuckDB (`ntswatch_geo/queries/sites_criteria.sql`; momentum from the monthly series of `trends.series`).
 - `rank(crit_df, weights, method)`: weighted sum or TOPSIS (pymcdm), score, rank and per-criterion
   contributions.
 - `sensitivity(crit_df, weights, method)`: Monte Carlo over the weights (and over both methods), rank

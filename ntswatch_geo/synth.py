@@ -7,7 +7,7 @@ in `planted_signals` per signal and month, and report by report in `planted_repo
 The same seed, scenario, end date and geography give byte-identical rows (ids included, on the same
 database state).
 
-The model (parameters in the scenario; defaults and reasons in data/scenarios/default.toml and README.md)
+The model (parameters in the scenario; defaults and reasons in ntswatch_geo/reference/scenarios/default.toml and README.md)
 
 Period and cells. Months from January 2023 (website launch) to the month of `end_date` (default yesterday;
 `end_date` is the last day with reports, the last month may be partial). The background mean of a cell —

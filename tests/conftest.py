@@ -28,9 +28,10 @@ def bdir() -> Path:
 @pytest.fixture(scope="session")
 def geography(bdir):
     """The in-memory Geography (read and computed once per session)."""
+    from ntswatch_geo.config import REFERENCE_DIR
     from ntswatch_geo.geography import build_geography
 
-    return build_geography(bdir, PROJECT_ROOT / "data")
+    return build_geography(bdir, REFERENCE_DIR)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from ntswatch_geo import auth
+from ntswatch_geo import auth, config
 from ntswatch_geo.auth import LoginGuard, UserStore
 from ntswatch_geo.cli import app
 from ntswatch_geo.errors import InputError
@@ -72,7 +72,7 @@ def test_store_defaults_to_the_users_env_var(users_file):
 
 def test_users_path_defaults_to_data_users_toml_in_the_project(monkeypatch):
     monkeypatch.delenv("NTSWATCH_USERS", raising=False)
-    assert auth.users_path() == auth.PROJECT_ROOT / "data" / "users.toml"
+    assert auth.users_path() == config.home() / "data" / "users.toml"
 
 
 def test_password_is_stored_as_a_bcrypt_hash_not_the_password(store, users_file):
