@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_REPORTS ?= 200000
 DEMO_SEED    ?= 42
 
-.PHONY: run test test-fast guide setup db chromium clean-db
+.PHONY: run test test-fast guide setup db chromium postgres clean-db
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,19 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium poppler-utils >/dev/null; fi; }
 
-test: setup chromium
+# The PostgreSQL tests start a throwaway cluster of their own (ntswatch_geo/pg/cluster.py) with Debian's
+# PostgreSQL 15 and PostGIS 3; the machine's own clusters are not used.
+PG_BIN := /usr/lib/postgresql/15/bin
+postgres:
+	@test -x $(PG_BIN)/pg_ctl && test -f /usr/share/postgresql/15/extension/postgis.control || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql postgresql-15-postgis-3 >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql postgresql-15-postgis-3 >/dev/null; fi; }
+
+test: setup chromium postgres
 	$(BIN)/python -m pytest -q -ra
 
 # The quick loop: everything but the browser tests (no chromium needed; poppler-utils for the PDF tests).
-test-fast: setup
+test-fast: setup postgres
 	$(BIN)/python -m pytest -q -ra -m "not browser"
 
 # The user guide's pictures (docs/guide/img/): the browser tests that walk each role's tasks in Thai and English
