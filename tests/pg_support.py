@@ -2,6 +2,7 @@
 127.0.0.1 in a folder under /tmp (the postgres user must reach it) and stopped, folder removed, at the end."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from pathlib import Path
@@ -9,14 +10,23 @@ from pathlib import Path
 import pytest
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+@contextlib.contextmanager
+def throwaway_cluster():
+    """A started cluster in a fresh folder under /tmp; stopped and removed afterwards."""
     from ntswatch_geo.pg import cluster
 
     folder = Path(tempfile.mkdtemp(prefix="ntswatch-pg-", dir="/tmp"))
-    c = cluster.start(folder)
     try:
-        yield c
+        c = cluster.start(folder)
+        try:
+            yield c
+        finally:
+            cluster.stop(c)
     finally:
-        cluster.stop(c)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    with throwaway_cluster() as c:
+        yield c

@@ -10,7 +10,7 @@ import pytest
 from ntswatch_geo.db import connect
 from ntswatch_geo.pg import cluster
 
-from pg_support import pg_cluster  # noqa: F401
+from pg_support import pg_cluster, throwaway_cluster  # noqa: F401
 
 
 def test_the_test_cluster_refuses_a_wrong_password_and_listens_on_localhost_only(pg_cluster):  # noqa: F811
@@ -48,21 +48,13 @@ def test_postgis_finds_every_border_district_from_a_point_inside_it_as_duckdb_do
 
 
 def test_a_stopped_cluster_is_not_running_and_refuses_connections():
-    import shutil
-    import tempfile
-    from pathlib import Path
-
-    folder = Path(tempfile.mkdtemp(prefix="ntswatch-pg-", dir="/tmp"))
-    try:
-        c = cluster.start(folder)
+    with throwaway_cluster() as c:
         assert cluster.running(c)
         cluster.stop(c)
         assert not cluster.running(c)
         with pytest.raises(psycopg.OperationalError):
             psycopg.connect(c.url(), connect_timeout=3)
         cluster.stop(c)                                         # stopping again is harmless
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root hands the folder to the postgres user")

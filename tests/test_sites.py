@@ -359,6 +359,9 @@ def test_moving_a_weight_slider_reranks_without_building_any_file(demo_db, users
     assert not at.exception, [e.value for e in at.exception]
     before = list(at.dataframe[0].value["name"])
     assert at.selectbox(key="st_preset__en").value == "greatest_need"
+    names = [s.label for s in at.slider if s.key.startswith("st_w_")]      # each slider named by its criterion
+    assert len(names) == len(set(names)) > 1, names
+    assert set(names) <= {f"Weight of {c.label_en}" for c in sites.CRITERIA}, names
     at.slider(key="st_w_reports_per_border_km_greatest_need").set_value(0.0).run()
     at.slider(key="st_w_momentum_greatest_need").set_value(5.0).run()
     assert not at.exception, [e.value for e in at.exception]

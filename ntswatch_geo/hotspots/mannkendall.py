@@ -44,9 +44,9 @@ def original_tests(x, alpha: float = 0.05) -> list[Trend]:
     m, n = x.shape
     out: list[Trend | None] = [None] * m
     nan_rows = np.isnan(x).any(axis=1)
-    for i in np.flatnonzero(nan_rows):          # pymannkendall's own handling of missing values
+    if nan_rows.any():                          # pymannkendall's own handling of missing values
         import pymannkendall as mk
-
+    for i in np.flatnonzero(nan_rows):
         r = mk.original_test(x[i], alpha=alpha)
         out[i] = Trend(r.trend, bool(r.h), float(r.p), float(r.z), float(r.Tau), float(r.s), float(r.var_s),
                        float(r.slope), float(r.intercept))

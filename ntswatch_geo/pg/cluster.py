@@ -117,13 +117,14 @@ def start(folder: Path, port: int | None = None, database: str = "ntswatch") -> 
 
 def _create_database(c: Cluster) -> None:
     import psycopg
+    from psycopg import sql
 
     deadline = time.monotonic() + 20
     while True:
         try:
             with psycopg.connect(c.url(database="postgres"), autocommit=True, connect_timeout=5) as con:
                 if not con.execute("SELECT 1 FROM pg_database WHERE datname = %s", [c.database]).fetchone():
-                    con.execute(f'CREATE DATABASE "{c.database}"')
+                    con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(c.database)))
             return
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
