@@ -23,7 +23,8 @@ from .progress import console, steps
 app = typer.Typer(help="NTS-Mekong Watch Geo: border-crime reports on real district boundaries.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
-DbOption = typer.Option(None, "--db", help="DuckDB file (default: $NTSWATCH_DB or data/ntswatch.duckdb).")
+DbOption = typer.Option(None, "--db", help="The store: a DuckDB file or a postgresql:// URL (default: $NTSWATCH_DB "
+                                           "or data/ntswatch.duckdb).")
 
 
 @app.callback()
@@ -39,13 +40,15 @@ def _fail(exc: InputError) -> None:
     raise typer.Exit(2)
 
 
-def _db_path(db: Optional[Path]) -> Path:
-    return db.absolute() if db else settings().db_path
+def _db_path(db: Optional[str]):
+    """The store the command works on (store.Target): --db, else $NTSWATCH_DB, else the default file."""
+    from .store import target
+    return target(db)
 
 
 @app.command()
 def init(
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
     mirror: Optional[str] = typer.Option(
         None, envvar="NTSWATCH_BOUNDARIES_MIRROR",
         help="Download the boundary files from this base URL instead of their pinned public copies "
@@ -103,7 +106,7 @@ def demo(
     keep_existing: bool = typer.Option(False, "--keep-existing",
                                        help="Add to existing synthetic reports instead of replacing them."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when the database already has reports."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Generate synthetic reports (marked is_synthetic) from a documented, seeded model.
@@ -175,7 +178,7 @@ def _parse_date(text: str, option: str) -> dt.date:
 @app.command()
 def info(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Print what the database holds: counts by table, report date range, synthetic share."""
     from .db import connect
@@ -214,7 +217,7 @@ app.add_typer(users_app, name="users")
 
 
 @contextlib.contextmanager
-def _users_db(db: Optional[Path]):
+def _users_db(db: Optional[str]):
     """The project database, opened for writing, for one user change: every change is recorded in its audit
     trail. Yields (connection, whether it holds the geography for checking province and district codes);
     an InputError inside (or the file being in use) ends the command with one line and exit 2.
@@ -263,7 +266,7 @@ def users_add(
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from one line of stdin."),
     no_password: bool = typer.Option(False, "--no-password",
                                      help="No password: the account signs in through OIDC only (needs --email)."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Add a user. The password (at least 12 characters, hard to guess: zxcvbn strength 3 of 4, not the
     username) is asked twice unless --password-stdin. Recorded in the audit trail (user_add)."""
@@ -319,7 +322,7 @@ def users_list(as_json: bool = typer.Option(False, "--json", help="Print JSON in
 
 @users_app.command("remove")
 def users_remove(username: str = typer.Argument(..., help="The user to remove."),
-                 db: Optional[Path] = DbOption) -> None:
+                 db: Optional[str] = DbOption) -> None:
     """Remove a user from the users file; their sessions end at once. Recorded in the audit trail."""
     from .auth import UserStore
     from .sessions import revoke_all
@@ -337,7 +340,7 @@ def users_remove(username: str = typer.Argument(..., help="The user to remove.")
 def users_password(username: str = typer.Argument(..., help="The user whose password changes."),
                    password_stdin: bool = typer.Option(False, "--password-stdin",
                                                        help="Read the password from one line of stdin."),
-                   db: Optional[Path] = DbOption) -> None:
+                   db: Optional[str] = DbOption) -> None:
     """Set a new password (same policy as `users add`); the user's open sessions end. Recorded (user_change)."""
     from .auth import UserStore
     from .passwords import require
@@ -357,7 +360,7 @@ def users_password(username: str = typer.Argument(..., help="The user whose pass
 
 @users_app.command("totp")
 def users_totp(username: str = typer.Argument(..., help="The account (meant for admins) to protect."),
-               db: Optional[Path] = DbOption) -> None:
+               db: Optional[str] = DbOption) -> None:
     """Turn on two-step sign-in: prints a new secret and its otpauth:// URI once (add it to an authenticator
     app); from then on sign-in asks for the 6-digit code. Running it again replaces the secret."""
     from .auth import UserStore
@@ -379,7 +382,7 @@ def users_totp(username: str = typer.Argument(..., help="The account (meant for 
 
 
 @users_app.command("demo")
-def users_demo(db: Optional[Path] = DbOption) -> None:
+def users_demo(db: Optional[str] = DbOption) -> None:
     """Create the five demo accounts (demo-analyst, -governor, -officer, -planner, -admin) when missing, with random passwords printed once. Existing accounts are left as they are."""
     from .auth import UserStore, create_demo_users
 
@@ -446,7 +449,7 @@ def _stats_filters(con, target: Path, date_from, date_to, category, province, di
                    districts=tuple(dict.fromkeys(dists))), scope
 
 
-def _open_stats_db(db: Optional[Path]):
+def _open_stats_db(db: Optional[str]):
     from .db import connect, table_exists
 
     target = _db_path(db)
@@ -507,7 +510,7 @@ def alerts_cmd(
     adjust: str = typer.Option("effort", "--adjust", help="Reporting effort: effort (the default: the district's "
                                                           "all-category reporting, channel by channel, as an "
                                                           "offset; docs/alerts.md) or raw."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Alerts per district and category: a robust Farrington-type baseline (quasi-Poisson, season, trend when
     significant, past outbreaks left out) and Benjamini-Hochberg FDR across each month's cells.
@@ -579,7 +582,7 @@ def trends_cmd(
     category: Optional[list[str]] = _CATEGORY,
     province: Optional[list[str]] = _PROVINCE,
     district: Optional[list[str]] = _DISTRICT,
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Trend tests per group on the complete months in the dates: the seasonal Mann-Kendall test from 24
     months (plain Mann-Kendall from 12, which does not account for seasonality), Sen's slope, small-count flags.
@@ -656,7 +659,7 @@ def import_(
                                                             "goes in the batch and the audit trail, and rows "
                                                             "outside its district or province are quarantined "
                                                             "(default: $USER, unrestricted)."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
     """Import one file of reports as one batch: every row is imported, flagged as a likely duplicate, or kept
@@ -717,7 +720,7 @@ def import_(
         why = {"hidden": "hidden sheet", "empty": "empty"}.get(ig.reason, ig.detail or ig.reason)
         console.print(f"sheet {escape(repr(ig.sheet))} not imported: {escape(why)}", highlight=False)
     if len(result.rejects):
-        out = rejects or (target.parent / f"rejects_{result.batch_id}.csv")
+        out = rejects or (target.files_dir / f"rejects_{result.batch_id}.csv")
         out.parent.mkdir(parents=True, exist_ok=True)
         frame = result.rejects.rename(columns={"message_en": "message"})[
             ["sheet", "row_no", "field", "value", "code", "message", "message_th"]]
@@ -745,7 +748,7 @@ def brief(
                                     'the fiscal quarter). Buddhist-era years and Thai digits are accepted.'),
     lang: str = typer.Option("th", "--lang", help="Language of the briefing and of error messages: th or en."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the PDF."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Write the A4 briefing PDF for one province and period: headline figures against the previous period and
     last year, charts, a map, the district ranking, alerts and the neighbouring provinces.
@@ -825,7 +828,7 @@ def hotspots_cmd(
     max_points: Optional[int] = typer.Option(None, "--max-points",
                                              help="hdbscan/dbscan: seeded sample size cap (default 20000 for "
                                                   "hdbscan, 200000 for dbscan)."),
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Hot spots, clusters and emerging hot spots of the reports, written per district, H3 cell or cluster.
 

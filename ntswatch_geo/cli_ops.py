@@ -48,7 +48,7 @@ def backup_cmd(
     file: Path = typer.Argument(..., help="Where to write the backup (a new file; see --force)."),
     force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
     as_user: Optional[str] = _AS,
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Write a consistent single-file copy of the database (owner-only, mode 600) to FILE.
 
@@ -70,7 +70,7 @@ def backup_cmd(
 def restore_cmd(
     file: Path = typer.Argument(..., help="A backup written by `ntswatch backup`."),
     as_user: Optional[str] = _AS,
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Replace the database with the backup FILE; the replaced file is kept as <db>.before-restore-<time>.
 
@@ -94,7 +94,7 @@ def restore_cmd(
 def purge_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Count what would be purged; change nothing."),
     as_user: Optional[str] = _AS,
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """Apply the retention rule: clear the contact details of decided reports received more than
     $NTSWATCH_RETAIN_CONTACT_DAYS days ago (365) and delete quarantine rows older than
@@ -136,7 +136,7 @@ def audit_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write the entries to a CSV file (UTF-8 with BOM)."),
     as_user: Optional[str] = _AS,
-    db: Optional[Path] = DbOption,
+    db: Optional[str] = DbOption,
 ) -> None:
     """The audit trail, oldest first: sign-ins, user changes, views and exports of contact details,
     redactions, purges, backups, and every decision on a report. Reading it is itself recorded."""

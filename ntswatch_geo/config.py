@@ -3,7 +3,7 @@
 | variable                  | default                 | meaning                                  |
 |---------------------------|-------------------------|------------------------------------------|
 | NTSWATCH_HOME             | the checkout, else the current folder | where the defaults below and the files the system writes live |
-| NTSWATCH_DB               | data/ntswatch.duckdb    | the DuckDB file                          |
+| NTSWATCH_DB               | data/ntswatch.duckdb    | the DuckDB file, or a postgresql:// URL (ntswatch_geo/store.py) |
 | NTSWATCH_BOUNDARIES_DIR   | data/boundaries         | folder holding the five boundary files   |
 | NTSWATCH_DATA_DIR         | the package's reference/ | reference CSVs (MWCC sites, crossings) and scenarios/ |
 | NTSWATCH_RETAIN_CONTACT_DAYS    | 365 | days a decided report keeps contact details (`retention()`) |
@@ -43,7 +43,8 @@ def _path(value: str) -> Path:
 class Settings:
     """Resolved settings; `boundaries_dir_explicit` tells whether the user named the folder."""
 
-    db_path: Path
+    db_path: Path                 # the DuckDB file (when db_url is set: unused, the default path)
+    db_url: str | None            # NTSWATCH_DB when it is a postgresql:// URL
     boundaries_dir: Path
     boundaries_dir_explicit: bool
     data_dir: Path
@@ -51,12 +52,15 @@ class Settings:
 
 def settings() -> Settings:
     """Read the settings from the environment now (not cached, so tests can change them)."""
+    from .store import is_url
+
     bdir = os.environ.get("NTSWATCH_BOUNDARIES_DIR")
+    raw_db = os.environ.get("NTSWATCH_DB", "").strip()
+    url = raw_db if is_url(raw_db) else None
     # relative paths given by the user are relative to where they run the command
     return Settings(
-        db_path=Path(os.environ["NTSWATCH_DB"]).expanduser().absolute()
-        if os.environ.get("NTSWATCH_DB")
-        else _path(DEFAULT_DB),
+        db_path=Path(raw_db).expanduser().absolute() if raw_db and not url else _path(DEFAULT_DB),
+        db_url=url,
         boundaries_dir=Path(bdir).expanduser().absolute() if bdir else _path(DEFAULT_BOUNDARIES_DIR),
         boundaries_dir_explicit=bool(bdir),
         data_dir=Path(os.environ["NTSWATCH_DATA_DIR"]).expanduser().absolute()

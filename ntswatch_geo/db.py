@@ -49,11 +49,19 @@ class DatabaseInUse(InputError):
                          f"again, or import on the dashboard's Data page while it runs")
 
 
-def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the project's DuckDB file (default from NTSWATCH_DB) with spatial loaded and schema migrated.
+def connect(path=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the store (default from NTSWATCH_DB) with spatial loaded and schema migrated.
 
-    `path=":memory:"` gives an in-memory database.
+    `path` is a DuckDB file path, `":memory:"` (an in-memory database), a `postgresql://` URL or a
+    store.Target. A PostgreSQL store comes back as a DuckDB connection with the server's database attached
+    and made the default (ntswatch_geo/pg/gateway.py): the same SQL runs on both.
     """
+    from .store import Target, is_url
+    if isinstance(path, Target):
+        path = path.url or path.path
+    if is_url(path) or (path is None and settings().db_url):
+        from .pg import gateway
+        return gateway.connect(path if path is not None else settings().db_url, read_only=read_only)
     target = str(path) if path is not None else str(settings().db_path)
     if target != ":memory:":
         Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -109,9 +117,14 @@ class Rollback(Exception):
         self.value = value
 
 
+CONFLICT_MARKS = ("conflict", "could not serialize access", "deadlock detected")
+
+
 def is_conflict(exc: BaseException) -> bool:
-    """Whether `exc` is DuckDB's transaction conflict (another writer changed the same rows first)."""
-    return isinstance(exc, duckdb.Error) and "conflict" in str(exc).lower()
+    """Whether `exc` is a transaction conflict: another writer changed the same rows first (DuckDB's write
+    conflict; PostgreSQL's serialization failure or deadlock, as the postgres extension reports them)."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(m in text for m in CONFLICT_MARKS)
 
 
 def transaction(con: duckdb.DuckDBPyConnection, work, *, attempts: int = 1):
@@ -174,10 +187,32 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = N
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether a table of that name exists in the main schema."""
+    """Whether a table of that name exists in the store's default schema (DuckDB's main, PostgreSQL's public)."""
     return bool(
         con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?",
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = current_schema() AND table_name = ?",
             [name],
         ).fetchone()[0]
     )
+
+
+def updated_rows(result) -> int:
+    """How many rows an UPDATE or DELETE just executed changed (its result row; RETURNING is not used: the
+    postgres extension has none)."""
+    row = result.fetchone()
+    return int(row[0]) if row else 0
+
+
+def next_ids(con, sequence: str, n: int):
+    """`n` new values of `sequence`, ascending, as an int64 NumPy array (DuckDB's nextval, or the server's)."""
+    import numpy as np
+    if not re.fullmatch(r"[a-z_]+", sequence):
+        raise ValueError(f"sequence name {sequence!r}")
+    if n <= 0:
+        return np.empty(0, dtype=np.int64)
+    if getattr(con, "is_pg", False):
+        from .pg import gateway
+        return gateway.next_ids(con, sequence, n)
+    return con.execute(f"SELECT nextval('{sequence}') AS id FROM range(?) ORDER BY id",
+                       [n]).fetchnumpy()["id"].astype(np.int64)

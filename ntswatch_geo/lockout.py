@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from .db import updated_rows
 
 PAIR_MAX, PAIR_MEMORY = 5, dt.timedelta(minutes=15)
 PAIR_LOCK, PAIR_LOCK_MAX = dt.timedelta(seconds=60), dt.timedelta(hours=1)
@@ -76,12 +77,15 @@ def _get(con, kind: str, key: str):
 
 
 def _put(con, kind, key, failures, window_start, last_failure, locked_until, locks) -> None:
-    con.execute(
-        "INSERT INTO sign_in_counters (kind, key, failures, window_start, last_failure, locked_until, locks) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET failures = excluded.failures, "
-        "window_start = excluded.window_start, last_failure = excluded.last_failure, "
-        "locked_until = excluded.locked_until, locks = excluded.locks",
-        [kind, key, failures, window_start, last_failure, locked_until, locks])
+    # update, else insert (no ON CONFLICT ... DO UPDATE: the postgres extension has none); two first failures
+    # at once make the second insert fail on the key, a conflict the caller's transaction retries
+    changed = updated_rows(con.execute(
+        "UPDATE sign_in_counters SET failures = ?, window_start = ?, last_failure = ?, locked_until = ?, locks = ? "
+        "WHERE kind = ? AND key = ?", [failures, window_start, last_failure, locked_until, locks, kind, key]))
+    if not changed:
+        con.execute("INSERT INTO sign_in_counters (kind, key, failures, window_start, last_failure, locked_until, "
+                    "locks) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [kind, key, failures, window_start, last_failure, locked_until, locks])
 
 
 def _doubling(base: dt.timedelta, locks: int, cap: dt.timedelta) -> dt.timedelta:

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from . import audit
 from .config import retention
-from .db import Rollback, is_conflict, run_query, transaction
+from .db import Rollback, is_conflict, run_query, transaction, updated_rows
 from .scope import Scope
 
 REDACTABLE = ("contact_name", "contact_phone", "description", "place_text")
@@ -107,13 +107,13 @@ def redact(con, report_id: int, *, version: int, reason: str | None, scope: Scop
         done = sorted(set(json.loads(earlier) if earlier else []) | set(todo))
         updated = con.execute(
             f"UPDATE reports SET {sets}, redacted_at = ?, redacted_by = ?, redaction_reason = ?, "
-            "redacted_fields = ?, version = version + 1 WHERE id = ? AND version = ? RETURNING version",
-            [*texts, at, actor, reason, json.dumps(done), int(report_id), int(version)]).fetchall()
-        if not updated:
+            "redacted_fields = ?, version = version + 1 WHERE id = ? AND version = ?",
+            [*texts, at, actor, reason, json.dumps(done), int(report_id), int(version)])
+        if not updated_rows(updated):
             raise Rollback(RedactResult(False, "conflict"))
         audit.record(con, "redact", actor=actor, role=scope.role, client=client, object_type="report",
                      object_id=int(report_id), detail={"fields": list(todo), "reason": reason}, at=at)
-        return RedactResult(True, "ok", todo, int(updated[0][0]))
+        return RedactResult(True, "ok", todo, int(version) + 1)
 
     try:
         return transaction(con, work)
@@ -185,8 +185,8 @@ def purge(con, now: dt.datetime | None = None, contact_days: int | None = None,
 
     def work():
         _, kept, _ = counts()
-        cleared = len(run_query(con, "privacy_purge_contacts", params).fetchall())
-        deleted = len(run_query(con, "privacy_purge_quarantine", params).fetchall())
+        cleared = updated_rows(run_query(con, "privacy_purge_contacts", params))
+        deleted = updated_rows(run_query(con, "privacy_purge_quarantine", params))
         res = result(cleared, kept, deleted)
         audit.record(con, "purge", actor=actor, role=role, object_type="database", at=at, detail={
             "contacts_cleared": res.contacts_cleared, "contacts_kept_open": res.contacts_kept_open,

@@ -32,6 +32,7 @@ from pathlib import Path
 import duckdb
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from .db import updated_rows
 from .config import home
 from .errors import InputError
 
@@ -212,17 +213,16 @@ def check_cookie(con, cookie: str | None, now: dt.datetime | None = None, idle: 
 def revoke(con, th: str, reason: str, now: dt.datetime | None = None) -> bool:
     """End one session. Returns whether it was still open."""
     now = _now(now)
-    return con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
-                       "WHERE token_hash = ? AND revoked_at IS NULL RETURNING 1",
-                       [now, reason, th]).fetchone() is not None
+    return updated_rows(con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
+                                    "WHERE token_hash = ? AND revoked_at IS NULL", [now, reason, th])) > 0
 
 
 def revoke_all(con, username: str, reason: str = "sign_out_everywhere", now: dt.datetime | None = None) -> int:
     """End every open session of `username`. Returns how many were open."""
     now = _now(now)
-    return len(con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
-                           "WHERE username = ? AND revoked_at IS NULL AND expires_at > ? RETURNING 1",
-                           [now, reason, username, now]).fetchall())
+    return updated_rows(con.execute("UPDATE sessions SET revoked_at = ?, revoked_reason = ? "
+                                    "WHERE username = ? AND revoked_at IS NULL AND expires_at > ?",
+                                    [now, reason, username, now]))
 
 
 def open_sessions(con, username: str, now: dt.datetime | None = None) -> int:

@@ -50,7 +50,7 @@ import pandas as pd
 from pymcdm.methods import TOPSIS, WSM
 from pymcdm.normalizations import vector_normalization
 
-from .db import run_query
+from .db import next_ids, run_query
 from .errors import InputError
 from .i18n import Bilingual
 from .filters import Filters
@@ -400,8 +400,9 @@ def add_note(con, district_code: str, kind: str, text: str, author: str, neighbo
         raise InputError(f"district_code: {district_code!r} is not a border district")
     if not pair_ok:
         raise InputError(f"neighbour_id: {neighbour_id!r} is not a parallel area of district {district_code}")
-    row = run_query(con, "sites_insert_note", {**params, "kind": kind, "text": text, "author": author}).fetchone()
-    return int(row[0])
+    new_id = int(next_ids(con, "swot_note_id_seq", 1)[0])
+    run_query(con, "sites_insert_note", {**params, "id": new_id, "kind": kind, "text": text, "author": author})
+    return new_id
 
 
 def notes(con, district_codes=()) -> pd.DataFrame:

@@ -84,7 +84,7 @@ import shapely
 
 from . import border
 from .boundaries import METRIC_CRS
-from .db import transaction
+from .db import next_ids, transaction
 from .errors import InputError
 from .scenario import (PERIOD_START, Model, Scenario, default_scenario, last_month, region_of, validate)
 from .taxonomy import AGENCIES, CATEGORY_KEYS, WEBSITE_OPENED
@@ -671,8 +671,8 @@ def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_b
         run_id = int(con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM synth_runs").fetchone()[0])
         first = 0
         if n:
-            lo, hi, cnt = con.execute("SELECT min(v), max(v), count(*) FROM "
-                                      "(SELECT nextval('report_id_seq') AS v FROM range(?))", [n]).fetchone()
+            got = next_ids(con, "report_id_seq", n)
+            lo, hi, cnt = int(got[0]), int(got[-1]), len(got)
             if hi - lo + 1 != cnt:
                 raise RuntimeError("report ids from report_id_seq are not contiguous (another writer?)")
             first = int(lo)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import audit
-from .db import Rollback, is_conflict, run_query, transaction
+from .db import Rollback, is_conflict, run_query, transaction, updated_rows
 from .scope import Scope
 from .reports.normalise import clean_text, thai_digits
 from .reports.places import strip_prefix
@@ -207,10 +207,10 @@ def act(con, scope: Scope, report_id: int, action: str, expected_version: int, n
                                       ELSE verified_at END,
                    forwarded_to = CASE WHEN ? = 'forwarded' THEN ? ELSE forwarded_to END,
                    duplicate_of = coalesce(?, duplicate_of)
-               WHERE id = ? AND version = ? RETURNING version""",
+               WHERE id = ? AND version = ?""",
             [target, target, now, target, agency, dup_id, report_id, expected_version],
-        ).fetchall()
-        if not updated:
+        )
+        if not updated_rows(updated):
             raise Rollback(ActionResult(False, "conflict"))
         con.execute(
             """INSERT INTO audit_events (report_id, actor, acted_at, action, from_status, to_status, note, agency,

@@ -118,3 +118,77 @@ def _retention_already_ran_today():
     book["day"], book["error"] = audit.now_local().date(), None
     yield
     book["day"], book["error"] = saved
+
+
+# -- the two stores (issue 13): every test that takes `store_kind`, `geo_db`, `store_copy` or `demo_store` runs on
+# the DuckDB file and on PostgreSQL (a throwaway cluster, tests/pg_support.py; each test gets a database of its
+# own, made from a template database in a fraction of a second and dropped afterwards).
+
+from pg_support import pg_cluster  # noqa: E402,F401  (the session fixture)
+
+STORES = ["duckdb", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_cluster, geography):
+    """Template databases on the test cluster: geo_template (the geography) and demo_template (plus the
+    20,000 demo reports of `demo_db`, seed 1)."""
+    import pg_support
+    from ntswatch_geo.db import connect
+    from ntswatch_geo.geography import write_geography
+    from ntswatch_geo.synth import generate
+
+    pg_support.create_database(pg_cluster, "geo_template")
+    con = connect(pg_cluster.url(database="geo_template"))
+    write_geography(con, geography)
+    con.close()
+    pg_support.create_database(pg_cluster, "demo_template", template="geo_template")
+    con = connect(pg_cluster.url(database="demo_template"))
+    generate(con, 20_000, seed=1, scenario=None, end_date=DEMO_END)
+    con.close()
+    return pg_cluster
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_copy(store_kind, request, tmp_path):
+    """`make("geo" | "demo")`: a fresh copy of the geography (or demo) database in this test's store: a DuckDB
+    file path, or a postgresql:// URL of a new database (dropped after the test)."""
+    made = []
+
+    def make(what: str = "geo"):
+        if store_kind == "duckdb":
+            src = request.getfixturevalue("geo_db_template" if what == "geo" else "demo_db")
+            path = tmp_path / f"{what}-{len(made)}.duckdb"
+            shutil.copy(src, path)
+            made.append(None)
+            return path
+        import pg_support
+        cluster = request.getfixturevalue("pg_templates")
+        name = pg_support.create_database(cluster, None, template=f"{what}_template")
+        made.append((cluster, name))
+        return cluster.url(database=name)
+
+    yield make
+    import pg_support
+    for m in made:
+        if m is not None:
+            pg_support.drop_database(*m)
+
+
+@pytest.fixture
+def geo_db(store_copy):
+    """A fresh copy of the geography database for one test, in each store (a Path, or a postgresql:// URL)."""
+    return store_copy("geo")
+
+
+@pytest.fixture(scope="session", params=STORES)
+def demo_store(request):
+    """The demo database, read-only use, in each store: `demo_db`'s path, or the demo template's URL."""
+    if request.param == "duckdb":
+        return request.getfixturevalue("demo_db")
+    return request.getfixturevalue("pg_templates").url(database="demo_template")

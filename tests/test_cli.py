@@ -23,8 +23,12 @@ def invoke(*args, env=None):
     return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
 
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def digest(db) -> str:
+    """The DuckDB file's SHA-256, or, for a PostgreSQL store, one over every table's rows (tests/pg_support.py)."""
+    if isinstance(db, str):
+        import pg_support
+        return pg_support.content_digest(db)
+    return hashlib.sha256(db.read_bytes()).hexdigest()
 
 
 @pytest.fixture

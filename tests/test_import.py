@@ -291,13 +291,17 @@ def test_a_file_is_one_transaction(con, monkeypatch):
 runner = CliRunner()
 
 
-def test_cli_import_prints_a_summary_and_writes_the_rejects_next_to_the_database(geo_db, users_file, monkeypatch):
+def test_cli_import_prints_a_summary_and_writes_the_rejects_next_to_the_database(geo_db, users_file, monkeypatch,
+                                                                               tmp_path):
+    """Next to a DuckDB file; in the current folder for a PostgreSQL store (it has no folder here)."""
+    from ntswatch_geo.store import target
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
+    monkeypatch.chdir(tmp_path)
     res = runner.invoke(app, ["import", str(FIXTURES / "thai_be_utf8.csv"), "--db", str(geo_db), "--as", "ana",
                               "-q"], catch_exceptions=False)
     assert res.exit_code == 0, res.output
     assert "rows in" in res.output and "quarantined" in res.output
-    rejects = pd.read_csv(geo_db.parent / "rejects_1.csv", encoding="utf-8-sig")
+    rejects = pd.read_csv(target(geo_db).files_dir / "rejects_1.csv", encoding="utf-8-sig")
     assert list(rejects.columns) == ["sheet", "row_no", "field", "value", "code", "message", "message_th"]
     assert sorted(set(rejects["row_no"])) == [3, 4, 5, 6, 7, 8, 14, 15]
     con = connect(geo_db, read_only=True)

@@ -4,4 +4,3 @@ SET contact_name = NULL, contact_phone = NULL, contacts_purged_at = $now::timest
 WHERE received_at < $contact_cutoff::timestamp
   AND (contact_name IS NOT NULL OR contact_phone IS NOT NULL)
   AND NOT list_contains($open_statuses::varchar[], status)
-RETURNING id

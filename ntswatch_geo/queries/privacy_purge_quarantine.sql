@@ -1,4 +1,3 @@
 -- Retention: delete quarantine rows (raw refused submissions and their reasons) created before $quarantine_cutoff.
 DELETE FROM quarantine
 WHERE created_at < $quarantine_cutoff::timestamp
-RETURNING id

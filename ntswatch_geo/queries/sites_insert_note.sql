@@ -1,4 +1,3 @@
--- One SWOT note (validated in ntswatch_geo/sites.py); returns the new id.
-insert into swot_notes (district_code, neighbour_id, kind, text, author)
-values ($district_code, $neighbour_id::varchar, $kind, $text, $author)
-returning id
+-- One SWOT note (validated in ntswatch_geo/sites.py), with its id drawn from swot_note_id_seq (db.next_ids).
+insert into swot_notes (id, district_code, neighbour_id, kind, text, author)
+values ($id, $district_code, $neighbour_id::varchar, $kind, $text, $author)

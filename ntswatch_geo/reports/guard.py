@@ -240,9 +240,11 @@ def hold_recent(con, client: str, now: dt.datetime, actor: str = "system:guard")
     """Hold the client's reports of the last FLOOD_WINDOW that are still 'new' (it crossed REFUSE_LIMITS).
     Runs inside the caller's transaction; returns how many were held (each with an audit event)."""
     ids = [r[0] for r in con.execute(
-        "UPDATE reports SET status = 'suspected_spam', spam_reason = 'client_flood', version = version + 1 "
-        "WHERE client_hash = ? AND received_at > ? AND status = 'new' RETURNING id",
+        "SELECT id FROM reports WHERE client_hash = ? AND received_at > ? AND status = 'new' ORDER BY id",
         [client, now - FLOOD_WINDOW]).fetchall()]
+    if ids:
+        con.execute("UPDATE reports SET status = 'suspected_spam', spam_reason = 'client_flood', version = version + 1 "
+                    "WHERE id BETWEEN ? AND ? AND list_contains(?, id) AND status = 'new'", [ids[0], ids[-1], ids])
     if ids:
         con.executemany("INSERT INTO audit_events (report_id, actor, acted_at, action, from_status, to_status, note) "
                         "VALUES (?, ?, ?, 'hold_spam', 'new', 'suspected_spam', 'client_flood')",

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import audit
-from ..db import run_query
+from ..db import next_ids, run_query
 from ..errors import InputError
 from .headers import header_field, header_key
 from .normalise import clean_text
@@ -298,7 +298,7 @@ def _import(con, path: Path, *, actor, mapping, sheets, max_bytes, progress, now
 
     def work():
         step("writing", 0.0)
-        batch_id = int(con.execute("SELECT nextval('batch_id_seq')").fetchone()[0])
+        batch_id = int(next_ids(con, "batch_id_seq", 1)[0])
         results = []
         for (table, used), prep in zip(plans, preps):
             extra = [(rn, json.dumps(raw, ensure_ascii=False, default=str), reasons)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from ..db import run_query, transaction
+from ..db import next_ids, run_query, transaction
 from . import normalise as nz
 from .validate import CONTACT_FIELDS, Prepared
 
@@ -76,8 +76,7 @@ def store(con, prep: Prepared, *, channel: str, actor: str, now: dt.datetime, so
 
 def _insert_reports(con, prep: Prepared, ok_pos: np.ndarray, row_nos, params: dict):
     """(ids, duplicate_of per ok row, -1 for none): the ok rows inserted with their audit events."""
-    ids = con.execute("SELECT nextval('report_id_seq') AS id FROM range(?) ORDER BY id",
-                      [len(ok_pos)]).fetchnumpy()["id"].astype(np.int64)
+    ids = next_ids(con, "report_id_seq", len(ok_pos))
     rows = prep.table.filter(pa.array(prep.ok))
     src_rows = row_nos[ok_pos] if row_nos is not None else np.full(len(ok_pos), -1)
     rows = rows.append_column("id", pa.array(ids)).append_column(

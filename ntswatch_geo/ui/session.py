@@ -39,8 +39,10 @@ def _connection(path: str):
 
 
 def connection():
-    """A cursor on the app's one DuckDB connection (a cursor per script run is thread-safe)."""
-    return _connection(str(settings().db_path)).cursor()
+    """A cursor on the app's one connection to the store (a cursor per script run is thread-safe): the DuckDB
+    file, or DuckDB with the PostgreSQL database attached (NTSWATCH_DB=postgresql://...)."""
+    s = settings()
+    return _connection(s.db_url or str(s.db_path)).cursor()
 
 
 @st.cache_resource(show_spinner=False)
