@@ -30,6 +30,40 @@ def _clear_search() -> None:
         st.session_state[key] = empty
 
 
+ACTIONS = {"verify": "verify", "forward": "forward", "reject": "reject", "mark_duplicate": "duplicate",
+           "release": "release", "confirm_spam": "confirm_spam"}
+
+
+def _decide(report_id: int, ref: str, seen_version: int, kind: str) -> None:
+    """A decision button's callback. It runs with the report and the version this officer was shown (bound when
+    the button was drawn), before the page runs again: when another officer decided the report meanwhile (in
+    another tab or dashboard process) the version no longer matches and the officer is told; the click is never
+    applied to whichever report the refreshed page would show in its place."""
+    ss = st.session_state
+    extra = {}
+    if kind == "forward":
+        extra["agency"] = ss.get(f"q_agency_{ref}")
+    elif kind == "mark_duplicate":
+        extra["duplicate_of"] = ss.get(f"q_dup_{ref}")
+    res = vq.act(connection(), scope, report_id, ACTIONS[kind], seen_version, note=ss.get(f"q_note_{ref}"), **extra)
+    if res.ok:
+        ss["q_msg"] = ("ok", t("queue.done", lang, ref=ref, status=label("status", res.new_status, lang)))
+    else:
+        ss["q_msg"] = ("error", t(f"queue.err_{res.code}", lang))
+
+
+def _redact(report_id: int, ref: str, seen_version: int) -> None:
+    """The redaction button's callback, bound like _decide to the report and version shown."""
+    ss = st.session_state
+    res = privacy.redact(connection(), report_id, version=seen_version, reason=ss.get(f"q_red_reason_{ref}") or "",
+                         scope=scope, fields=tuple(ss.get(f"q_red_fields_{ref}") or ()), client=client_address())
+    if res.ok:
+        names = ", ".join(t(f"privacy.field_{f}", lang) for f in res.fields)
+        ss["q_msg"] = ("ok", t("privacy.done", lang, ref=ref, fields=names))
+    else:
+        ss["q_msg"] = ("error", t(f"privacy.err_{res.code}", lang))
+
+
 # decided reports (forwarded, rejected) are listed too: their personal data can still be redacted
 show = st.segmented_control(t("queue.show", lang), ["new", "verified", "forwarded", "rejected", "suspected_spam"],
                             default="new", key="q_status",
@@ -119,53 +153,38 @@ with left:
                            for c in hist.columns}, lang, width="stretch")
 with right:
     version = int(r["version"])
-    action = None
+    rid = int(r["id"])
+
+    def decision(col, kind: str, **kw) -> None:
+        """A decision button, bound to the report and version this view shows (see _decide)."""
+        col.button(t(f"queue.{kind}", lang), key=f"q_{kind}_{ref}", width="stretch", on_click=_decide,
+                   args=(rid, ref, version, kind), **kw)
+
     if held:                 # a held public submission: genuine (release) or spam, nothing else
-        note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
+        st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
         h = st.columns(2)
-        if h[0].button(t("queue.release", lang), type="primary", width="stretch"):
-            action = ("release", {})
-        if h[1].button(t("queue.confirm_spam", lang), width="stretch"):
-            action = ("confirm_spam", {})
+        decision(h[0], "release", type="primary")
+        decision(h[1], "confirm_spam")
     elif r["status"] in ("new", "verified"):
-        note = st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
-        agency = st.selectbox(t("queue.agency", lang), list(AGENCIES), key=f"q_agency_{ref}",
-                              format_func=lambda a: AGENCIES[a][0 if lang == "th" else 1])
-        dup = st.text_input(t("queue.duplicate_of", lang), key=f"q_dup_{ref}")
+        st.text_input(t("queue.note", lang), key=f"q_note_{ref}")
+        st.selectbox(t("queue.agency", lang), list(AGENCIES), key=f"q_agency_{ref}",
+                     format_func=lambda a: AGENCIES[a][0 if lang == "th" else 1])
+        st.text_input(t("queue.duplicate_of", lang), key=f"q_dup_{ref}")
         b = st.columns(2)
-        if r["status"] == "new" and b[0].button(t("queue.verify", lang), type="primary", width="stretch"):
-            action = ("verify", {})
-        if b[1].button(t("queue.forward", lang), width="stretch"):
-            action = ("forward", {"agency": agency})
-        if b[0].button(t("queue.reject", lang), width="stretch"):
-            action = ("reject", {})
-        if b[1].button(t("queue.mark_duplicate", lang), width="stretch"):
-            action = ("duplicate", {"duplicate_of": dup})
+        if r["status"] == "new":
+            decision(b[0], "verify", type="primary")
+        decision(b[1], "forward")
+        decision(b[0], "reject")
+        decision(b[1], "mark_duplicate")
     else:                                          # forwarded or rejected: decided; redaction only
-        note = None
         st.caption(t("queue.decided", lang, status=label("status", r["status"], lang)))
     if privacy.can_redact(scope):
         with st.expander(t("privacy.redact_title", lang), icon=":material/person_remove:"):
             st.caption(t("privacy.redact_help", lang))
-            fields = st.multiselect(t("privacy.fields", lang), list(privacy.REDACTABLE),
-                                    default=list(privacy.DEFAULT_FIELDS), key=f"q_red_fields_{ref}",
-                                    format_func=lambda f: t(f"privacy.field_{f}", lang),
-                                    placeholder=t("form.choose", lang))
-            reason = st.text_input(t("privacy.reason", lang), key=f"q_red_reason_{ref}",
-                                   max_chars=privacy.REASON_LIMIT)
-            if st.button(t("privacy.redact", lang), key="q_redact", width="stretch"):
-                red_res = privacy.redact(con, int(r["id"]), version=version, reason=reason, scope=scope,
-                                         fields=tuple(fields), client=client_address())
-                if red_res.ok:
-                    names = ", ".join(t(f"privacy.field_{f}", lang) for f in red_res.fields)
-                    st.session_state["q_msg"] = ("ok", t("privacy.done", lang, ref=ref, fields=names))
-                else:
-                    st.session_state["q_msg"] = ("error", t(f"privacy.err_{red_res.code}", lang))
-                st.rerun()
-    if action:
-        res = vq.act(con, scope, int(r["id"]), action[0], version, note=note, **action[1])
-        if res.ok:
-            st.session_state["q_msg"] = ("ok", t("queue.done", lang, ref=ref, status=label("status", res.new_status, lang)))
-        else:
-            st.session_state["q_msg"] = ("error", t(f"queue.err_{res.code}", lang))
-        st.rerun()
+            st.multiselect(t("privacy.fields", lang), list(privacy.REDACTABLE),
+                           default=list(privacy.DEFAULT_FIELDS), key=f"q_red_fields_{ref}",
+                           format_func=lambda f: t(f"privacy.field_{f}", lang),
+                           placeholder=t("form.choose", lang))
+            st.text_input(t("privacy.reason", lang), key=f"q_red_reason_{ref}", max_chars=privacy.REASON_LIMIT)
+            st.button(t("privacy.redact", lang), key="q_redact", width="stretch", on_click=_redact,
+                      args=(rid, ref, version))

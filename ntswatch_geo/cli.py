@@ -77,12 +77,20 @@ def init(
         with steps(not quiet) as step:
             step("reading boundaries and computing border facts", 0.0)
             geo = build_geography(folder, s.data_dir)
-            step("writing the geography to DuckDB", 0.0)
+            step("writing the geography to the store", 0.0)
             con = connect(target)
             write_geography(con, geo)
             con.close()
+            roles = 0
+            if target.is_pg:
+                from .pg import roles as pg_roles
+                step("creating the login roles of every scope", 0.0)
+                roles = pg_roles.ensure(target.url)
     except InputError as exc:
         _fail(exc)
+    if target.is_pg:
+        console.print(f"[green]ok[/] {target}: {roles:,} login roles (row-level security on reports; "
+                      "passwords derived from the role key, see docs/deploy.md)", highlight=False)
     f = geo.facts
     console.print(
         f"[green]ok[/] {target}: {len(geo.b.provinces)} provinces, {len(geo.b.districts)} districts "

@@ -32,3 +32,24 @@ def make_private(path: str | Path) -> None:
 
 
 __all__ = ["PRIVATE_MODE", "PRIVATE_UMASK", "make_private", "private_files"]
+
+
+def key_file(path: Path) -> str:
+    """The key kept in `path` (hex text), made owner-only with a fresh random key on first use; when two
+    processes start at once, the second one uses the first one's key."""
+    import secrets
+
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if key:
+        return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:            # another process made it first: use theirs
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secrets.token_hex(32) + "\n")
+    return path.read_text(encoding="ascii").strip()

@@ -33,6 +33,7 @@ import duckdb
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .db import updated_rows
+from .files import key_file
 from .config import home
 from .errors import InputError
 
@@ -83,21 +84,7 @@ def secret_key() -> str:
             raise InputError("NTSWATCH_SECRET_KEY: use at least 32 characters, e.g. the output of "
                              "`python -c 'import secrets; print(secrets.token_hex(32))'`")
         return env
-    path = secret_file()
-    try:
-        key = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        key = ""
-    if key:
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:            # another process made it first: use theirs
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(secrets.token_hex(32) + "\n")
-    return path.read_text(encoding="ascii").strip()
+    return key_file(secret_file())
 
 
 def _serializer(key: str | None = None) -> URLSafeTimedSerializer:

@@ -219,7 +219,7 @@ def act(con, scope: Scope, report_id: int, action: str, expected_version: int, n
             [report_id, scope.username or scope.role, now, action, status, target, note,
              agency if action == "forward" else None, dup_id],
         )
-        return ActionResult(True, "ok", target, int(updated[0][0]))
+        return ActionResult(True, "ok", target, int(expected_version) + 1)
 
     try:
         return transaction(con, work)

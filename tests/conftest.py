@@ -127,6 +127,8 @@ def _retention_already_ran_today():
 from pg_support import pg_cluster  # noqa: E402,F401  (the session fixture)
 
 STORES = ["duckdb", "postgresql"]
+# the key the PostgreSQL login roles' passwords derive from (pg/roles.py): the tests' own, never data/pg_role_key
+os.environ.setdefault("NTSWATCH_PG_ROLE_KEY", "test-role-key-" + "0" * 40)
 
 
 @pytest.fixture(scope="session")
@@ -138,10 +140,13 @@ def pg_templates(pg_cluster, geography):
     from ntswatch_geo.geography import write_geography
     from ntswatch_geo.synth import generate
 
+    from ntswatch_geo.pg import roles
+
     pg_support.create_database(pg_cluster, "geo_template")
     con = connect(pg_cluster.url(database="geo_template"))
     write_geography(con, geography)
     con.close()
+    roles.ensure(pg_cluster.url(database="geo_template"))
     pg_support.create_database(pg_cluster, "demo_template", template="geo_template")
     con = connect(pg_cluster.url(database="demo_template"))
     generate(con, 20_000, seed=1, scenario=None, end_date=DEMO_END)

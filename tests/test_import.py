@@ -14,6 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """CLI imports write their rejects CSV into the current folder for a PostgreSQL store: keep it here."""
+    monkeypatch.chdir(tmp_path)
 from typer.testing import CliRunner
 
 from ntswatch_geo.cli import app

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from ntswatch_geo import db as dbmod
 from ntswatch_geo.cli import app
-from ntswatch_geo.db import connect
+from ntswatch_geo.db import _migrations, connect
 from ntswatch_geo.reports import importer
 from ntswatch_geo.reports.importer import AlreadySheet, import_file
 from ntswatch_geo.scope import Scope
@@ -253,7 +253,7 @@ def test_a_database_from_before_012_keeps_its_batches_and_refuses_what_they_impo
 
     con = connect(path)                                  # migration 012 applies
     try:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 12
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == _migrations()[-1][0] >= 12
         assert con.execute("SELECT * FROM import_batches ORDER BY batch_id").fetchall() == batches
         assert con.execute("SELECT sheet, batch_id, rows_in, imported, quarantined, duplicates, skipped "
                            "FROM import_batch_sheets ORDER BY batch_id").fetchall() == [

@@ -74,25 +74,50 @@ def macro_statements() -> tuple[str, ...]:
     return tuple(out)
 
 
-def _use(con) -> None:
+def _use(con, intake: bool = False) -> None:
     con.execute(f"USE {CATALOG}")
-    con.execute(f"SET search_path = '{CATALOG}.public,memory.main'")
+    path = f"{CATALOG}.intake,{CATALOG}.public,memory.main" if intake else f"{CATALOG}.public,memory.main"
+    con.execute(f"SET search_path = '{path}'")
+
+
+# an INSERT INTO reports (after any comments): redirected to reports_incoming where row security applies
+_INSERT_REPORTS = re.compile(r"^((?:\s|--[^\n]*\n)*INSERT\s+INTO\s+)reports(?=[\s(])", re.I)
 
 
 class PgConnection:
-    """A DuckDB connection whose default catalog is the attached PostgreSQL database (see the module doc)."""
+    """A DuckDB connection whose default catalog is the attached PostgreSQL database (see the module doc).
 
-    def __init__(self, inner: duckdb.DuckDBPyConnection, url: str, read_only: bool):
+    `rls`: row-level security applies to this login on `reports`. PostgreSQL refuses COPY into such a table,
+    which is how the extension inserts, so `INSERT INTO reports ...` goes to `reports_incoming`, whose trigger
+    inserts each row into reports as this login (row security checks it). `intake`: the login is the public
+    intake's; `reports` then reads the narrow view intake.reports (pg/migrations/013).
+    """
+
+    def __init__(self, inner: duckdb.DuckDBPyConnection, url: str, read_only: bool, rls: bool = False,
+                 intake: bool = False):
         self._inner = inner
         self.url = url
         self.read_only = read_only
+        self.rls = rls
+        self.intake = intake
 
     is_pg = True
 
     def cursor(self) -> "PgConnection":
         cur = self._inner.cursor()
-        _use(cur)
-        return PgConnection(cur, self.url, self.read_only)
+        _use(cur, self.intake)
+        return PgConnection(cur, self.url, self.read_only, self.rls, self.intake)
+
+    def _sql(self, query):
+        if (self.rls or self.intake) and isinstance(query, str):
+            return _INSERT_REPORTS.sub(rf"\1{CATALOG}.public.reports_incoming", query, count=1)
+        return query
+
+    def execute(self, query, parameters=None):
+        return self._inner.execute(self._sql(query), parameters)
+
+    def executemany(self, query, parameters=None):
+        return self._inner.executemany(self._sql(query), parameters)
 
     def __getattr__(self, name):
         return getattr(self._inner, name)
@@ -113,7 +138,7 @@ def connect(url: str, read_only: bool = False, migrate: bool = True) -> PgConnec
     from .schema import migrate as pg_migrate
 
     if migrate and not read_only:
-        pg_migrate(url)
+        pg_migrate(url)          # nothing to do (and no DDL right needed) when the schema is current
     con = duckdb.connect(":memory:", config={"allow_unsigned_extensions": "false"})
     load_spatial(con)
     con.execute(f"LOAD '{postgres_extension_path().as_posix()}'")
@@ -123,10 +148,20 @@ def connect(url: str, read_only: bool = False, migrate: bool = True) -> PgConnec
         con.close()
         detail = str(exc).strip().splitlines()[-1]
         raise ServerUnreachable(f"{mask(url)}: cannot attach the PostgreSQL database ({detail})") from None
-    _use(con)
+    rls, intake = (bool(v) for v in con.execute(f"SELECT * FROM postgres_query('{CATALOG}', {sql_literal(_WHO)})")
+                   .fetchone())
+    _use(con, intake)
     for stmt in macro_statements():
         con.execute(stmt)
-    return PgConnection(con, url, read_only)
+    return PgConnection(con, url, read_only, rls, intake)
+
+
+# whether row security applies to this login on reports, and whether it is the public intake's
+_WHO = """SELECT CASE WHEN to_regclass('public.reports') IS NULL THEN false
+                 ELSE coalesce(row_security_active('public.reports'), false) END AS rls,
+                 CASE WHEN NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ntswatch_intake') THEN false
+                 WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN false
+                 ELSE pg_has_role(current_user, 'ntswatch_intake', 'MEMBER') END AS intake"""
 
 
 def sql_literal(text: str) -> str:
@@ -142,6 +177,30 @@ def next_ids(con, sequence: str, n: int):
     inner = f"SELECT nextval('{sequence}') AS id FROM generate_series(1, {int(n)})"
     got = con.execute(f"SELECT id FROM postgres_query('{CATALOG}', {sql_literal(inner)}) ORDER BY id").fetchnumpy()
     return got["id"].astype(np.int64)
+
+
+def _literal(v) -> str:
+    import datetime as dt
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(int(v))
+    if isinstance(v, dt.datetime):
+        return f"TIMESTAMP {sql_literal(v.isoformat(sep=' '))}"
+    if isinstance(v, str):
+        return sql_literal(v)
+    raise TypeError(f"no SQL literal for {type(v).__name__}")
+
+
+def call_function(con, name: str, *args):
+    """`SELECT name(args...)` on the server, inside the connection's current transaction; its value. The
+    arguments become literals (strings quoted, timestamps typed): postgres_query takes no bound parameters."""
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(f"function name {name!r}")
+    inner = f"SELECT {name}({', '.join(_literal(a) for a in args)}) AS v"
+    return con.execute(f"SELECT v FROM postgres_query('{CATALOG}', {sql_literal(inner)})").fetchone()[0]
 
 
 def is_pg(con) -> bool:

@@ -52,7 +52,17 @@ def reachable(url: str) -> bool:
 
 def migrate(url: str) -> int:
     """Apply the migrations not yet applied, each in its own transaction; returns the schema version."""
+    latest = migrations()[-1][0]
     with pg_connect(url, autocommit=True) as con:
+        if con.execute("SELECT to_regclass('public.schema_migrations') IS NOT NULL").fetchone()[0]:
+            current = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] or 0
+            if current >= latest:
+                return int(current)
+            owner = con.execute("SELECT pg_has_role(current_user, (SELECT relowner FROM pg_class "
+                                "WHERE oid = 'public.schema_migrations'::regclass), 'USAGE')").fetchone()[0]
+            if not owner:
+                raise InputError(f"{mask(url)}: the schema is at version {current}, this program needs "
+                                 f"{latest}; run `ntswatch init` once as the database's owner to upgrade it")
         con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                     "name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
         for version, path in migrations():

@@ -238,7 +238,12 @@ def stored_hold_reason(con, *, client: str | None, district: str | None, categor
 
 def hold_recent(con, client: str, now: dt.datetime, actor: str = "system:guard") -> int:
     """Hold the client's reports of the last FLOOD_WINDOW that are still 'new' (it crossed REFUSE_LIMITS).
-    Runs inside the caller's transaction; returns how many were held (each with an audit event)."""
+    Runs inside the caller's transaction; returns how many were held (each with an audit event). On
+    PostgreSQL, the function ntswatch_hold_recent does it (the public intake's role may not update reports)."""
+    from ..pg.gateway import is_pg
+    if is_pg(con):
+        from ..pg.gateway import call_function
+        return int(call_function(con, "ntswatch_hold_recent", client, now - FLOOD_WINDOW, actor, now))
     ids = [r[0] for r in con.execute(
         "SELECT id FROM reports WHERE client_hash = ? AND received_at > ? AND status = 'new' ORDER BY id",
         [client, now - FLOOD_WINDOW]).fetchall()]

@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -98,7 +99,10 @@ def _insert_reports(con, prep: Prepared, ok_pos: np.ndarray, row_nos, params: di
         run_query(con, "intake_insert_reports", params)
         run_query(con, "intake_insert_audit", params)
     finally:
-        con.execute("DROP TABLE IF EXISTS temp.intake_rows")
+        try:
+            con.execute("DROP TABLE IF EXISTS temp.intake_rows")
+        except duckdb.Error:        # the transaction failed: its rollback drops the table, keep the first error
+            pass
     return ids, dups
 
 

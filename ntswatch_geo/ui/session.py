@@ -39,16 +39,44 @@ def _connection(path: str):
 
 
 def connection():
-    """A cursor on the app's one connection to the store (a cursor per script run is thread-safe): the DuckDB
-    file, or DuckDB with the PostgreSQL database attached (NTSWATCH_DB=postgresql://...)."""
+    """A cursor (one per script run: thread-safe) on the store, for the page's reads and writes.
+
+    The DuckDB file: the app's one connection. PostgreSQL (NTSWATCH_DB=postgresql://...): DuckDB with the
+    database attached as the login role of the signed-in viewer's scope (pg/roles.py), so row-level security
+    holds their province or district whatever the page asks; before sign-in, the public intake's role (the
+    report form and the status page), which reads no report."""
     s = settings()
-    return _connection(s.db_url or str(s.db_path)).cursor()
+    if not s.db_url:
+        return _connection(str(s.db_path)).cursor()
+    from ..pg import roles
+    name = st.session_state.get(K_USER)
+    user = user_store().get(name) if name else None
+    return _connection(roles.url_as(s.db_url, roles.scope_role(user.scope() if user else None))).cursor()
+
+
+def base_connection():
+    """The connection for sign-in, sessions and lock-out: on PostgreSQL the dashboard's own role, which reads
+    no report (pg/roles.py APP); on DuckDB the one connection."""
+    s = settings()
+    if not s.db_url:
+        return _connection(str(s.db_path)).cursor()
+    from ..pg import roles
+    return _connection(roles.url_as(s.db_url, roles.APP)).cursor()
+
+
+def system_connection():
+    """The connection for the dashboard's own jobs over every report (the daily retention rule)."""
+    s = settings()
+    if not s.db_url:
+        return _connection(str(s.db_path)).cursor()
+    from ..pg import roles
+    return _connection(roles.url_as(s.db_url, roles.SCOPE_ALL)).cursor()
 
 
 @st.cache_resource(show_spinner=False)
 def login_guard() -> auth.LoginGuard:
     """The sign-in checker; its lock-out counters live in the database, so every process shares them."""
-    return auth.LoginGuard(connection)
+    return auth.LoginGuard(base_connection)
 
 
 def user_store() -> auth.UserStore:
@@ -117,7 +145,7 @@ def _from_cookie(store: auth.UserStore) -> auth.User | None:
     if not cookie or st.session_state.get(K_SEEN) == cookie:
         return None
     st.session_state[K_SEEN] = cookie
-    con = connection()
+    con = base_connection()
     check = sessions.check_cookie(con, cookie)
     if not check.ok:
         if check.reason in ("idle", "expired"):
@@ -166,14 +194,14 @@ def _current_user() -> auth.User | None:
         return None
     th = st.session_state.get(K_SESSION)
     if th is not None:
-        check = sessions.check(connection(), th)
+        check = sessions.check(base_connection(), th)
         if not check.ok:
             _end_here(check.reason)
             return None
     user = store.get(name)
     if user is None:
         if th is not None:
-            sessions.revoke(connection(), th, "user_removed")
+            sessions.revoke(base_connection(), th, "user_removed")
         _end_here("user_removed")
     return user
 
@@ -181,7 +209,7 @@ def _current_user() -> auth.User | None:
 def sign_in(user: auth.User) -> None:
     """The password (and code) were right: start a server-side session and remember it in the browser."""
     try:
-        new = sessions.start(connection(), user.username, user.role, client_address())
+        new = sessions.start(base_connection(), user.username, user.role, client_address())
     except InputError as exc:
         _setting_error(exc)
     st.session_state.update({K_USER: user.username, K_SESSION: new.token_hash, K_COOKIE: new.cookie,
@@ -196,7 +224,7 @@ def sign_out(everywhere: bool = False) -> None:
     if name:
         user = user_store().get(name)
         role = user.role if user else None
-        con = connection()
+        con = base_connection()
         if everywhere:
             sessions.end_everywhere(con, name, role, client_address())
         elif th:
@@ -264,7 +292,7 @@ def daily_retention() -> None:
         return
     try:
         from .. import privacy
-        privacy.purge(connection(), actor="system:retention")
+        privacy.purge(system_connection(), actor="system:retention")
         book["day"], book["error"] = today, None
     except Exception as exc:      # noqa: BLE001 - retried on the next page view, shown on the admin page
         book["error"] = str(exc).splitlines()[0][:300]
