@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_REPORTS ?= 200000
 DEMO_SEED    ?= 42
 
-.PHONY: run test test-fast guide setup db chromium postgres clean-db
+.PHONY: run server test test-fast guide setup db chromium postgres clean-db
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ db: setup
 # the auto-login is refused on any other address and for admin accounts. Never set it on a real server.
 run: db
 	NTSWATCH_DEMO_AUTOLOGIN=demo-analyst $(BIN)/streamlit run app.py --server.address 127.0.0.1
+
+# The multi-user layout on one machine: a PostgreSQL cluster in data/pg/, two dashboards (8501, 8502) and the
+# public form as its own app (8503) with the intake role (docs/deploy.md). Ctrl+C stops everything.
+server: setup postgres
+	$(BIN)/ntswatch serve
 
 # Browser tests drive Debian's chromium through playwright (its own browser download does not work offline).
 # poppler-utils (pdftoppm, pdftotext): the briefing PDF tests render and read the PDF.

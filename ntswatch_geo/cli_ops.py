@@ -1,4 +1,4 @@
-"""`ntswatch backup | restore | purge | audit`: operations on the database file (registered on cli.app).
+"""`ntswatch backup | restore | purge | audit | serve | pg-password`: operations on the store (registered on cli.app).
 
 Each prints one line of result, or one line of error with exit 2 (a database in use by the dashboard, a file
 that is not a backup, a bad option). `--as` names an admin account of the users file; without it the entry
@@ -7,6 +7,7 @@ in the audit trail names the shell user as `cli:<user>`.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Optional
 
@@ -189,3 +190,40 @@ def audit_cmd(
     console.print(t)
     if len(df) > AUDIT_SHOWN:
         console.print(f"the latest {AUDIT_SHOWN} of {len(df):,} entries (use --out FILE.csv for all)", highlight=False)
+
+
+@app.command("serve")
+def serve_cmd(
+    folder: Optional[Path] = typer.Option(None, "--folder", help="The PostgreSQL cluster's folder (default data/pg; "
+                                                                   "kept between runs)."),
+    port: int = typer.Option(55432, "--port", help="PostgreSQL's port on 127.0.0.1."),
+    reports: int = typer.Option(200_000, "--reports", help="Demo reports made the first time."),
+    dashboards: int = typer.Option(2, "--dashboards", min=1, max=8, help="Dashboard processes (ports 8501, 8502 ...)."),
+) -> None:
+    """Try the multi-user layout on this machine: a PostgreSQL cluster of the project's own, two dashboard
+    processes on it and the public form as its own app with the intake role (docs/deploy.md). Ctrl+C stops all."""
+    from .pg.cluster import ClusterError
+    from .pg.serve import serve
+
+    try:
+        code = serve(folder, port=port, reports=reports, dashboards=dashboards,
+                     say=lambda m: console.print(m, highlight=False, soft_wrap=True))
+    except (InputError, ClusterError) as exc:
+        _fail(InputError(str(exc)))
+    raise typer.Exit(code)
+
+
+@app.command("pg-password")
+def pg_password_cmd(role: str = typer.Argument(..., help="A login role of the PostgreSQL store, e.g. ntswatch_public.")) -> None:
+    """Print the password of one of the store's login roles (derived from the role key, docs/deploy.md): what a
+    public-form host needs in PGPASSWORD or its pgpass file, and nothing more."""
+    from .pg import roles
+
+    try:
+        if not (role in (roles.APP, roles.PUBLIC, roles.SCOPE_ALL)
+                or re.fullmatch(r"ntswatch_scope_(p\d{2}|d\d{4})", role)):
+            raise InputError(f"{role!r} is not a login role of the store; allowed: {roles.PUBLIC}, {roles.APP}, "
+                             f"{roles.SCOPE_ALL}, ntswatch_scope_p<province>, ntswatch_scope_d<district>")
+        typer.echo(roles.password(role))
+    except InputError as exc:
+        _fail(exc)

@@ -132,7 +132,8 @@ def _health(base: str) -> str | None:
 
 
 @contextlib.contextmanager
-def streamlit_server(db: Path, users: Path, timeout_s: float = SERVER_START_S, address: str = "127.0.0.1"):
+def streamlit_server(db: Path, users: Path, timeout_s: float = SERVER_START_S, address: str = "127.0.0.1",
+                     app: str = "app.py", extra_env: dict | None = None):
     """Run `streamlit run app.py` on a free local port; yields the base URL; kills the process group after.
 
     NTSWATCH_DB and NTSWATCH_USERS point at the given files; NTSWATCH_DEMO_AUTOLOGIN is removed.
@@ -141,8 +142,8 @@ def streamlit_server(db: Path, users: Path, timeout_s: float = SERVER_START_S, a
     port = free_port(address)
     base = f"http://{address}:{port}"
     env = {k: v for k, v in os.environ.items() if k != "NTSWATCH_DEMO_AUTOLOGIN"}
-    env.update(NTSWATCH_DB=str(db), NTSWATCH_USERS=str(users), PYTHONUNBUFFERED="1")
-    cmd = [str(STREAMLIT), "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+    env.update(NTSWATCH_DB=str(db), NTSWATCH_USERS=str(users), PYTHONUNBUFFERED="1", **(extra_env or {}))
+    cmd = [str(STREAMLIT), "run", app, "--server.port", str(port), "--server.headless", "true",
            "--server.address", address, "--browser.gatherUsageStats", "false",
            "--client.showErrorDetails", "full"]
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:

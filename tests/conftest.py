@@ -163,26 +163,9 @@ def store_kind(request) -> str:
 def store_copy(store_kind, request, tmp_path):
     """`make("geo" | "demo")`: a fresh copy of the geography (or demo) database in this test's store: a DuckDB
     file path, or a postgresql:// URL of a new database (dropped after the test)."""
-    made = []
-
-    def make(what: str = "geo"):
-        if store_kind == "duckdb":
-            src = request.getfixturevalue("geo_db_template" if what == "geo" else "demo_db")
-            path = tmp_path / f"{what}-{len(made)}.duckdb"
-            shutil.copy(src, path)
-            made.append(None)
-            return path
-        import pg_support
-        cluster = request.getfixturevalue("pg_templates")
-        name = pg_support.create_database(cluster, None, template=f"{what}_template")
-        made.append((cluster, name))
-        return cluster.url(database=name)
-
-    yield make
-    import pg_support
-    for m in made:
-        if m is not None:
-            pg_support.drop_database(*m)
+    made: list = []
+    yield _store_maker(store_kind, request, tmp_path, made)
+    _drop_made(made)
 
 
 @pytest.fixture
@@ -193,7 +176,41 @@ def geo_db(store_copy):
 
 @pytest.fixture(scope="session", params=STORES)
 def demo_store(request):
-    """The demo database, read-only use, in each store: `demo_db`'s path, or the demo template's URL."""
+    """The demo database, read-only use, in each store: `demo_db`'s path, or the URL of one shared copy of the
+    demo template (the template itself must have no open connection, or no copy can be made of it)."""
     if request.param == "duckdb":
         return request.getfixturevalue("demo_db")
-    return request.getfixturevalue("pg_templates").url(database="demo_template")
+    import pg_support
+    cluster = request.getfixturevalue("pg_templates")
+    return cluster.url(database=pg_support.create_database(cluster, "demo_shared", template="demo_template"))
+
+
+def _store_maker(kind: str, request, folder: Path, made: list):
+    def make(what: str = "geo"):
+        if kind == "duckdb":
+            src = request.getfixturevalue("geo_db_template" if what == "geo" else "demo_db")
+            path = folder / f"{what}-{len(made)}.duckdb"
+            shutil.copy(src, path)
+            made.append(None)
+            return path
+        import pg_support
+        cluster = request.getfixturevalue("pg_templates")
+        name = pg_support.create_database(cluster, None, template=f"{what}_template")
+        made.append((cluster, name))
+        return cluster.url(database=name)
+    return make
+
+
+def _drop_made(made: list) -> None:
+    import pg_support
+    for m in made:
+        if m is not None:
+            pg_support.drop_database(*m)
+
+
+@pytest.fixture(scope="module", params=STORES)
+def module_store_copy(request, tmp_path_factory):
+    """`store_copy` for a module-scoped fixture: each module's tests run once per store."""
+    made: list = []
+    yield _store_maker(request.param, request, tmp_path_factory.mktemp("store"), made)
+    _drop_made(made)

@@ -73,3 +73,13 @@ def content_digest(url: str) -> str:
                 sql.Identifier(t))
             h.update(f"{t}:{con.execute(q).fetchone()[0]};".encode())
     return h.hexdigest()
+
+
+def store_digest(db) -> str:
+    """A DuckDB file's SHA-256, or a PostgreSQL store's content digest: equal before and after = nothing written."""
+    import hashlib
+    from pathlib import Path
+
+    if isinstance(db, str):
+        return content_digest(db)
+    return hashlib.sha256(Path(db).read_bytes()).hexdigest()

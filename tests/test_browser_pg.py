@@ -135,3 +135,52 @@ def test_a_governor_walks_every_page_on_postgresql_and_sees_only_the_province(br
             screenshot(page, "pg_governor_overview_th.png")
         finally:
             context.close()
+
+
+def test_the_public_app_with_the_intake_role_takes_a_report_the_officer_then_finds(browser, pg_db, users):  # noqa: F811
+    """public_app.py alone, signed in to PostgreSQL as ntswatch_public (its password in PGPASSWORD, no role key):
+    a citizen reports in Aranyaprathet and gets a reference number; the district officer finds it on a dashboard."""
+    from test_browser_queue import TEXT, search_ref, type_date
+
+    from ntswatch_geo.pg import roles
+    intake_url = f"postgresql://{roles.PUBLIC}@{pg_db.split('@', 1)[1]}"       # no password in the URL
+    env = {"PGPASSWORD": roles.password(roles.PUBLIC), "NTSWATCH_PG_ROLE_KEY": "",     # and no role key
+           "NTSWATCH_PG_ROLE_KEY_FILE": "/nonexistent/key"}
+    with streamlit_server(intake_url, users, app="public_app.py", extra_env=env) as public:
+        context, page = new_page(browser)
+        try:
+            page.goto(public + "/", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name="แจ้งเหตุ")).to_be_visible()
+            wait_idle(page)
+            from browser_support import choose
+            choose(page, "เหตุที่เกิดขึ้น (ประเภท)", "การค้ามนุษย์")
+            type_date(page, "วันที่เกิดเหตุ", 25, 11, 2569)
+            choose(page, "จังหวัด", "สระแก้ว")
+            choose(page, "อำเภอ", "อรัญประเทศ")
+            page.get_by_label("รายละเอียดเหตุการณ์", exact=True).fill(TEXT)
+            page.get_by_label("รายละเอียดเหตุการณ์", exact=True).press("Control+Enter")
+            wait_idle(page)
+            page.get_by_role("button", name="ส่งเรื่อง").click()
+            wait_idle(page)
+            ok = page.locator('[data-testid="stAlertContentSuccess"]')
+            expect(ok).to_contain_text("เลขที่อ้างอิง")
+            ref = re.search(r"NTS-\d{4}-\d+", ok.inner_text()).group(0)
+            # the public app has no sign-in and no dashboard page
+            expect(page.locator('[data-testid="stSidebarNav"] a')).to_have_count(2)
+            assert_no_exception(page, "public app")
+            screenshot(page, "pg_public_app_th.png")
+        finally:
+            context.close()
+    with streamlit_server(pg_db, users) as server:
+        context, page = new_page(browser)
+        try:
+            open_queue(page, server, ACCOUNTS["district_officer"])
+            search_ref(page, "เลขที่อ้างอิง (ทั้งหมดหรือบางส่วน)", ref)
+            expect(page.locator('[data-testid="stMain"]').get_by_role("heading", name=ref)).to_be_visible()
+            assert_no_exception(page, "queue search on PostgreSQL")
+        finally:
+            context.close()
+    with psycopg.connect(pg_db) as owner:
+        row = owner.execute("SELECT district_code, status, channel, description FROM reports WHERE ref_no = %s",
+                            [ref]).fetchone()
+    assert row == ("2706", "new", "online", TEXT)

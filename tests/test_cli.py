@@ -25,10 +25,8 @@ def invoke(*args, env=None):
 
 def digest(db) -> str:
     """The DuckDB file's SHA-256, or, for a PostgreSQL store, one over every table's rows (tests/pg_support.py)."""
-    if isinstance(db, str):
-        import pg_support
-        return pg_support.content_digest(db)
-    return hashlib.sha256(db.read_bytes()).hexdigest()
+    from pg_support import store_digest
+    return store_digest(db)
 
 
 @pytest.fixture

@@ -22,10 +22,8 @@ OFFICER = Scope("district_officer", province_code="27", district_code="2706")
 
 
 @pytest.fixture(scope="module")
-def con(demo_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("exp") / "e.duckdb"
-    shutil.copy(demo_db, path)
-    c = connect(path)
+def con(module_store_copy):
+    c = connect(module_store_copy("demo"))
     rid = c.execute("SELECT min(id) FROM reports WHERE district_code = '2706' AND occurred_date >= '2026-10-01'").fetchone()[0]
     c.execute("""UPDATE reports SET description = '=HYPERLINK("http://evil.example","click")',
                  contact_name = 'สมชาย', contact_phone = '+66 81 234 5678', contact_consent = true WHERE id = ?""", [rid])

@@ -15,8 +15,8 @@ F = Filters(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    c = connect(demo_db)  # same configuration as the app's cached connection in this process
+def con(demo_store):
+    c = connect(demo_store)  # same configuration as the app's cached connection in this process
     yield c
     c.close()
 

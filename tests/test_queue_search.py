@@ -33,9 +33,8 @@ def enter(con, district: str, province: str, desc: str, place: str | None = None
 
 
 @pytest.fixture
-def db(demo_db, tmp_path):
-    path = tmp_path / "queue.duckdb"
-    shutil.copy(demo_db, path)
+def db(store_copy):
+    path = store_copy("demo")
     con = connect(path)
     refs = {
         "fresh": enter(con, "2706", "27", "พบรถตู้สีม่วงลายจุดรับแรงงานข้ามแดน", "ซอยมะลิวัลย์หลังตลาด"),

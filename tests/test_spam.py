@@ -28,20 +28,11 @@ DIFFERENT = ["เรือหางยาวขนกล่องข้ามโ
              "หญิงสาวถูกกักตัวในร้านคาราโอเกะ", "มีการซื้อขายสัตว์ป่าคุ้มครองที่ตลาดนัด", "วัยรุ่นมั่วสุมเสพยาในสวนยางทุกคืน"]
 
 
-@pytest.fixture(scope="module")
-def template(demo_db, tmp_path_factory):
-    """The demo database (20,000 synthetic reports to 2026-10-31) copied once for this module."""
-    path = tmp_path_factory.mktemp("spam") / "template.duckdb"
-    shutil.copy(demo_db, path)
-    return path
-
-
 @pytest.fixture
-def con(template, tmp_path, monkeypatch):
+def con(store_copy, monkeypatch):
+    """The demo database (20,000 synthetic reports to 2026-10-31), a fresh copy per test in each store."""
     monkeypatch.setenv("NTSWATCH_CLIENT_KEY", "test-key")
-    path = tmp_path / "ntswatch.duckdb"
-    shutil.copy(template, path)
-    c = connect(path)
+    c = connect(store_copy("demo"))
     yield c
     c.close()
 

@@ -17,10 +17,8 @@ SECRET_TEXT = "สมชาย ใจดี ขนยาบ้าที่บ้
 
 
 @pytest.fixture(scope="module")
-def con(geo_db_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("status") / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
-    c = connect(path)
+def con(module_store_copy):
+    c = connect(module_store_copy("geo"))
     yield c
     c.close()
 

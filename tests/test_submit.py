@@ -18,11 +18,9 @@ VIENTIANE = ("17.9757", "102.6331")             # across the Mekong, in Laos
 
 
 @pytest.fixture(scope="module")
-def module_con(geo_db_template, tmp_path_factory):
-    """One copy of the geography database per module (copying and opening it per test costs ~0.5 s)."""
-    path = tmp_path_factory.mktemp("submit") / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
-    c = connect(path)
+def module_con(module_store_copy):
+    """One copy of the geography database per module and store (copying and opening it per test costs ~0.5 s)."""
+    c = connect(module_store_copy("geo"))
     yield c
     c.close()
 

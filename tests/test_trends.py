@@ -227,8 +227,8 @@ def test_stl_components_add_up_to_the_series():
 
 
 @pytest.fixture(scope="module")
-def demo(demo_db):
-    c = connect(demo_db)
+def demo(demo_store):
+    c = connect(demo_store)
     yield c
     c.close()
 

@@ -14,12 +14,8 @@ OTHER = Scope("district_officer", province_code="23", district_code="2302", user
 
 
 @pytest.fixture
-def con(demo_db, tmp_path):
-    import shutil
-
-    path = tmp_path / "q.duckdb"
-    shutil.copy(demo_db, path)
-    c = connect(path)
+def con(store_copy):
+    c = connect(store_copy("demo"))
     yield c
     c.close()
 

@@ -151,8 +151,10 @@ def connect(url: str, read_only: bool = False, migrate: bool = True) -> PgConnec
     rls, intake = (bool(v) for v in con.execute(f"SELECT * FROM postgres_query('{CATALOG}', {sql_literal(_WHO)})")
                    .fetchone())
     _use(con, intake)
-    for stmt in macro_statements():
-        con.execute(stmt)
+    if con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE database_name = '{CATALOG}' "
+                   "AND table_name = 'reports'").fetchone()[0]:     # none yet: a new database opened read-only
+        for stmt in macro_statements():
+            con.execute(stmt)
     return PgConnection(con, url, read_only, rls, intake)
 
 

@@ -30,6 +30,7 @@ K_CLEAR = "auth_cookie_clear"       # a cookie value to delete from the browser 
 K_SEEN = "auth_cookie_seen"         # the cookie value of the first request, already checked
 K_ENDED = "auth_ended"              # why the last session ended: idle | revoked | expired | user_removed
 K_PENDING = "auth_pending_code"     # {"username", "at"}: password right, waiting for the two-step code
+K_PUBLIC_APP = "public_app"          # set by public_app.py: the store's URL is the intake login, used as it is
 KEEP_ON_SIGN_OUT = (K_LANG, K_SEEN, K_CLEAR, K_ENDED)
 
 
@@ -46,8 +47,8 @@ def connection():
     holds their province or district whatever the page asks; before sign-in, the public intake's role (the
     report form and the status page), which reads no report."""
     s = settings()
-    if not s.db_url:
-        return _connection(str(s.db_path)).cursor()
+    if not s.db_url or st.session_state.get(K_PUBLIC_APP):
+        return _connection(s.db_url or str(s.db_path)).cursor()
     from ..pg import roles
     name = st.session_state.get(K_USER)
     user = user_store().get(name) if name else None
