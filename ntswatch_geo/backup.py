@@ -95,7 +95,13 @@ def _reports(con, alias: str | None = None) -> int:
 
 
 def backup(db_path: str | Path, out: str | Path, *, force: bool = False, actor: str | None = None) -> BackupResult:
-    """Write a consistent owner-only copy of the live database to `out` (see the module)."""
+    """Write a consistent owner-only copy of the live database to `out` (see the module); a PostgreSQL store:
+    pg/dump.py."""
+    from .store import target
+    t = target(db_path)
+    if t.is_pg:
+        from .pg import dump
+        return dump.backup(t.url, Path(out), force=force, actor=actor)
     db_path, out = Path(db_path).absolute(), Path(out).absolute()
     if not db_path.exists():
         raise InputError(f"{db_path}: no database; run `ntswatch init` first")
@@ -200,7 +206,13 @@ def _keep(path: Path, as_path: Path) -> None:
 
 def restore(db_path: str | Path, src: str | Path, *, actor: str | None = None,
             now: dt.datetime | None = None) -> RestoreResult:
-    """Replace the live database with the backup `src` (see the module); the replaced file is kept."""
+    """Replace the live database with the backup `src` (see the module); the replaced file is kept. A PostgreSQL
+    store: pg/dump.py."""
+    from .store import target
+    t = target(db_path)
+    if t.is_pg:
+        from .pg import dump
+        return dump.restore(t.url, Path(src), actor=actor, now=now)
     db_path, src = Path(db_path).absolute(), Path(src).absolute()
     if not src.is_file():
         raise InputError(f"{src}: no such file")

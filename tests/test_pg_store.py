@@ -251,3 +251,51 @@ def test_two_officers_deciding_one_report_from_two_processes_one_wins_one_is_tol
                                    [int(r.id)]).fetchall()
         assert status == "verified" and version == int(r.version) + 1 and len(events) == 1
         break
+
+
+# -- backup and restore (pg_dump / pg_restore) ----------------------------------------------------------------
+
+
+def test_backup_and_restore_on_postgresql_round_trip_keep_the_replaced_data_and_refuse_bad_files(demo_pg, tmp_path):
+    from typer.testing import CliRunner
+
+    from ntswatch_geo.cli import app
+    from pg_support import store_digest
+    run = CliRunner()
+    out = tmp_path / "b.dump"
+    res = run.invoke(app, ["backup", str(out), "--db", demo_pg])
+    assert res.exit_code == 0 and "21,500 reports" in res.output.replace("\n", " "), res.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    con = connect(demo_pg)
+    added = submit_report(con, report_fields(1), channel="mwcc_office", actor="off4804", now=NOW)
+    con.close()
+    assert added.ok
+    # not an archive, a damaged one: one line each, and the live data is untouched
+    before = store_digest(demo_pg)
+    (tmp_path / "x.dump").write_text("not a dump")
+    broken = tmp_path / "cut.dump"
+    broken.write_bytes(out.read_bytes()[: out.stat().st_size // 2])
+    for bad, says in ((tmp_path / "x.dump", "not a pg_dump archive"), (broken, "")):
+        res = run.invoke(app, ["restore", str(bad), "--db", demo_pg])
+        lines = [l for l in res.output.splitlines() if l.strip()]
+        assert res.exit_code == 2 and len(lines) <= 3 and "Traceback" not in res.output and says in res.output
+    assert store_digest(demo_pg) == before
+    res = run.invoke(app, ["restore", str(out), "--db", demo_pg])
+    assert res.exit_code == 0, res.output
+    with psycopg.connect(demo_pg) as owner:
+        assert owner.execute("SELECT count(*) FROM reports WHERE id = %s", [added.report_id]).fetchone()[0] == 0
+        assert owner.execute("SELECT count(*) FROM reports").fetchone()[0] == 21_500
+        assert owner.execute("SELECT count(*) FROM scope_roles").fetchone()[0] > 1000
+    kept = list(tmp_path.glob("*.before-restore-*.dump"))
+    assert kept and all(k.stat().st_mode & 0o777 == 0o600 for k in kept)
+    # the restored store still keeps a governor to the province
+    with psycopg.connect(as_role(demo_pg, roles.scope_role(GOVERNOR))) as gov:
+        assert gov.execute("SELECT count(DISTINCT province_code) FROM reports").fetchone()[0] == 1
+
+
+
+def test_both_stores_count_the_same_migrations():
+    from ntswatch_geo.db import _migrations
+    from ntswatch_geo.pg.schema import migrations
+    assert [v for v, _ in _migrations()] == [v for v, _ in migrations()] == list(range(1, len(migrations()) + 1))
+    assert [p.stem for _, p in _migrations()] == [p.stem for _, p in migrations()]
