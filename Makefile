@@ -48,12 +48,15 @@ postgres:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql postgresql-15-postgis-3 >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql postgresql-15-postgis-3 >/dev/null; fi; }
 
+# -n auto: one worker per core (pytest-xdist); --dist loadfile keeps each test file on one worker, so its
+# module fixtures (a built database, a Streamlit server, a Chromium) are made once.
+PYTEST_PAR ?= -n auto --dist loadfile
 test: setup chromium postgres
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra $(PYTEST_PAR)
 
 # The quick loop: everything but the browser tests (no chromium needed; poppler-utils for the PDF tests).
 test-fast: setup postgres
-	$(BIN)/python -m pytest -q -ra -m "not browser"
+	$(BIN)/python -m pytest -q -ra -m "not browser" $(PYTEST_PAR)
 
 # The user guide's pictures (docs/guide/img/): the browser tests that walk each role's tasks in Thai and English
 # save them, small, when NTSWATCH_GUIDE_SHOTS=1. Run it after a UI change and commit the PNGs with the change.

@@ -34,8 +34,10 @@ K_PUBLIC_APP = "public_app"          # set by public_app.py: the store's URL is 
 KEEP_ON_SIGN_OUT = (K_LANG, K_SEEN, K_CLEAR, K_ENDED)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _connection(path: str):
+    """One connection per store URL: the DuckDB file's, or on PostgreSQL one per login role in use (a scope's);
+    the least recently used of more than 64 scopes is dropped."""
     return connect(path)
 
 
