@@ -80,13 +80,18 @@ def connect(path=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _migrations() -> list[tuple[int, Path]]:
+def numbered_sql(folder: Path) -> list[tuple[int, Path]]:
+    """(number, path) of each `NNN_name.sql` in `folder`, in order: the migrations of either store."""
     out = []
-    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
+    for p in sorted(folder.glob("*.sql")):
         m = re.match(r"(\d+)_", p.name)
         if m:
             out.append((int(m.group(1)), p))
     return out
+
+
+def _migrations() -> list[tuple[int, Path]]:
+    return numbered_sql(MIGRATIONS_DIR)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

@@ -34,6 +34,18 @@ def make_private(path: str | Path) -> None:
 __all__ = ["PRIVATE_MODE", "PRIVATE_UMASK", "make_private", "private_files"]
 
 
+def env_or_key_file(env: str, default_file: Path) -> str:
+    """A secret key: $`env` (at least 32 characters), else the key file (made owner-only on first use)."""
+    from .errors import InputError
+    value = os.environ.get(env, "").strip()
+    if value:
+        if len(value) < 32:
+            raise InputError(f"{env}: use at least 32 characters, e.g. the output of "
+                             "`python -c 'import secrets; print(secrets.token_hex(32))'`")
+        return value
+    return key_file(default_file)
+
+
 def key_file(path: Path) -> str:
     """The key kept in `path` (hex text), made owner-only with a fresh random key on first use; when two
     processes start at once, the second one uses the first one's key."""

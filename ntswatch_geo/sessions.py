@@ -33,7 +33,7 @@ import duckdb
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .db import updated_rows
-from .files import key_file
+from .files import env_or_key_file
 from .config import home
 from .errors import InputError
 
@@ -78,13 +78,7 @@ def secret_file() -> Path:
 
 def secret_key() -> str:
     """The signing key: $NTSWATCH_SECRET_KEY, else the key file (created owner-only on first use)."""
-    env = os.environ.get("NTSWATCH_SECRET_KEY", "").strip()
-    if env:
-        if len(env) < 32:
-            raise InputError("NTSWATCH_SECRET_KEY: use at least 32 characters, e.g. the output of "
-                             "`python -c 'import secrets; print(secrets.token_hex(32))'`")
-        return env
-    return key_file(secret_file())
+    return env_or_key_file("NTSWATCH_SECRET_KEY", secret_file())
 
 
 def _serializer(key: str | None = None) -> URLSafeTimedSerializer:

@@ -47,14 +47,6 @@ def geo_db_template(geography, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def geo_db(geo_db_template, tmp_path) -> Path:
-    """A fresh copy of the geography database for one test."""
-    path = tmp_path / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
-    return path
-
-
 DEMO_END = __import__("datetime").date(2026, 10, 31)
 PASSWORD = "correct-horse-battery"
 ACCOUNTS = {  # username: (role, province, district)

@@ -140,7 +140,7 @@ def test_a_governor_walks_every_page_on_postgresql_and_sees_only_the_province(br
 def test_the_public_app_with_the_intake_role_takes_a_report_the_officer_then_finds(browser, pg_db, users):  # noqa: F811
     """public_app.py alone, signed in to PostgreSQL as ntswatch_public (its password in PGPASSWORD, no role key):
     a citizen reports in Aranyaprathet and gets a reference number; the district officer finds it on a dashboard."""
-    from test_browser_queue import TEXT, search_ref, type_date
+    from test_browser_queue import TEXT, report_in_aranyaprathet, search_ref
 
     from ntswatch_geo.pg import roles
     intake_url = f"postgresql://{roles.PUBLIC}@{pg_db.split('@', 1)[1]}"       # no password in the URL
@@ -149,22 +149,7 @@ def test_the_public_app_with_the_intake_role_takes_a_report_the_officer_then_fin
     with streamlit_server(intake_url, users, app="public_app.py", extra_env=env) as public:
         context, page = new_page(browser)
         try:
-            page.goto(public + "/", wait_until="domcontentloaded")
-            expect(page.get_by_role("heading", name="แจ้งเหตุ")).to_be_visible()
-            wait_idle(page)
-            from browser_support import choose
-            choose(page, "เหตุที่เกิดขึ้น (ประเภท)", "การค้ามนุษย์")
-            type_date(page, "วันที่เกิดเหตุ", 25, 11, 2569)
-            choose(page, "จังหวัด", "สระแก้ว")
-            choose(page, "อำเภอ", "อรัญประเทศ")
-            page.get_by_label("รายละเอียดเหตุการณ์", exact=True).fill(TEXT)
-            page.get_by_label("รายละเอียดเหตุการณ์", exact=True).press("Control+Enter")
-            wait_idle(page)
-            page.get_by_role("button", name="ส่งเรื่อง").click()
-            wait_idle(page)
-            ok = page.locator('[data-testid="stAlertContentSuccess"]')
-            expect(ok).to_contain_text("เลขที่อ้างอิง")
-            ref = re.search(r"NTS-\d{4}-\d+", ok.inner_text()).group(0)
+            ref = report_in_aranyaprathet(page, public)
             # the public app has no sign-in and no dashboard page
             expect(page.locator('[data-testid="stSidebarNav"] a')).to_have_count(2)
             assert_no_exception(page, "public app")

@@ -53,6 +53,26 @@ def type_date(page, label: str, day: int, month: int, year_be: int) -> None:
     wait_idle(page)
 
 
+def report_in_aranyaprathet(page, base: str) -> str:
+    """A citizen's report on the public form (Thai): human trafficking in Aranyaprathet, Sa Kaeo, on 25/11/2569
+    with TEXT; returns the reference number the page shows."""
+    page.goto(base + "/", wait_until="domcontentloaded")
+    expect(page.get_by_role("heading", name="แจ้งเหตุ")).to_be_visible()
+    wait_idle(page)
+    choose(page, "เหตุที่เกิดขึ้น (ประเภท)", "การค้ามนุษย์")
+    type_date(page, "วันที่เกิดเหตุ", 25, 11, 2569)
+    choose(page, "จังหวัด", "สระแก้ว")
+    choose(page, "อำเภอ", "อรัญประเทศ")
+    page.get_by_label("รายละเอียดเหตุการณ์", exact=True).fill(TEXT)
+    page.get_by_label("รายละเอียดเหตุการณ์", exact=True).press("Control+Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="ส่งเรื่อง").click()
+    wait_idle(page)
+    ok = page.locator('[data-testid="stAlertContentSuccess"]')
+    expect(ok).to_contain_text("เลขที่อ้างอิง")
+    return re.search(r"NTS-\d{4}-\d+", ok.inner_text()).group(0)
+
+
 def search_ref(page, label: str, ref: str) -> None:
     box = page.get_by_label(label, exact=True)
     box.fill(ref)
@@ -64,21 +84,7 @@ def test_an_officer_finds_the_report_a_citizen_just_entered_by_its_reference_num
     with streamlit_server(db, app_users) as server:
         context, page = new_page(browser)
         try:
-            page.goto(server + "/", wait_until="domcontentloaded")
-            expect(page.get_by_role("heading", name="แจ้งเหตุ")).to_be_visible()
-            wait_idle(page)
-            choose(page, "เหตุที่เกิดขึ้น (ประเภท)", "การค้ามนุษย์")
-            type_date(page, "วันที่เกิดเหตุ", 25, 11, 2569)
-            choose(page, "จังหวัด", "สระแก้ว")
-            choose(page, "อำเภอ", "อรัญประเทศ")
-            page.get_by_label("รายละเอียดเหตุการณ์", exact=True).fill(TEXT)
-            page.get_by_label("รายละเอียดเหตุการณ์", exact=True).press("Control+Enter")
-            wait_idle(page)
-            page.get_by_role("button", name="ส่งเรื่อง").click()
-            wait_idle(page)
-            ok = page.locator('[data-testid="stAlertContentSuccess"]')
-            expect(ok).to_contain_text("เลขที่อ้างอิง")
-            ref = re.search(r"NTS-\d{4}-\d+", ok.inner_text()).group(0)
+            ref = report_in_aranyaprathet(page, server)
         finally:
             context.close()
 

@@ -54,6 +54,8 @@ def test_the_public_intake_role_cannot_read_reports_in_sql(demo_pg):
                                           "WHERE table_schema = 'intake' AND table_name = 'reports'")}
         assert not cols & {"contact_name", "contact_phone", "place_text", "officer", "forwarded_to"}
         assert con.execute("SELECT count(*) FROM intake.reports WHERE description IS NOT NULL").fetchone()[0] == 0
+        # the demo's reports were all received before the last 30 days: none shows its point
+        assert con.execute("SELECT count(*), count(lat) FROM intake.reports").fetchone() == (21_500, 0)
         # and it cannot become a wider role
         for q in ("SET ROLE ntswatch_dashboard", "SET ROLE ntswatch_scope_all",
                   "SELECT set_config('role', 'ntswatch_scope_all', false)"):

@@ -30,7 +30,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from ..config import home
 from ..errors import InputError
-from ..files import key_file
+from ..files import env_or_key_file
 
 SCOPE_ALL = "ntswatch_scope_all"
 APP = "ntswatch_app"
@@ -39,14 +39,8 @@ DEFAULT_KEY_FILE = "data/pg_role_key"
 
 
 def key() -> str:
-    env = os.environ.get("NTSWATCH_PG_ROLE_KEY", "").strip()
-    if env:
-        if len(env) < 32:
-            raise InputError("NTSWATCH_PG_ROLE_KEY: use at least 32 characters, e.g. the output of "
-                             "`python -c 'import secrets; print(secrets.token_hex(32))'`")
-        return env
     f = os.environ.get("NTSWATCH_PG_ROLE_KEY_FILE", "").strip()
-    return key_file(Path(f).expanduser().absolute() if f else home() / DEFAULT_KEY_FILE)
+    return env_or_key_file("NTSWATCH_PG_ROLE_KEY", Path(f).expanduser().absolute() if f else home() / DEFAULT_KEY_FILE)
 
 
 def password(role: str) -> str:

@@ -7,7 +7,6 @@ starting at once (two dashboards, a CLI command) apply each migration once.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -18,12 +17,8 @@ MIGRATION_LOCK = 0x6E747377       # "ntsw": pg_advisory_xact_lock key for migrat
 
 
 def migrations() -> list[tuple[int, Path]]:
-    out = []
-    for p in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        m = re.match(r"(\d+)_", p.name)
-        if m:
-            out.append((int(m.group(1)), p))
-    return out
+    from ..db import numbered_sql
+    return numbered_sql(MIGRATIONS_DIR)
 
 
 class ServerUnreachable(InputError):

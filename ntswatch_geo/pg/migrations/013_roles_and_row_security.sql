@@ -62,9 +62,14 @@ CREATE POLICY reports_intake_insert ON reports FOR INSERT TO ntswatch_intake
 
 -- what the public form's checks read, and nothing more (owned by the migrating owner, so they see every row)
 CREATE SCHEMA intake;
+-- Points only of the last 30 days' reports (the duplicate rule compares a new report with reports of the same
+-- category and day: older ones still match by district, never by point); texts only of the last day's public
+-- submissions (the near-duplicate rule); no contact, name, place text, officer or agency at all.
 CREATE VIEW intake.reports AS
-SELECT id, ref_no, category, occurred_date, lat, lon, district_code, province_code, location_precision, status,
+SELECT id, ref_no, category, occurred_date, district_code, province_code, location_precision, status,
        is_synthetic, channel, received_at, client_hash, duplicate_of,
+       CASE WHEN received_at > (now() AT TIME ZONE 'Asia/Bangkok') - interval '30 days' THEN lat END AS lat,
+       CASE WHEN received_at > (now() AT TIME ZONE 'Asia/Bangkok') - interval '30 days' THEN lon END AS lon,
        CASE WHEN channel = 'online' AND received_at > (now() AT TIME ZONE 'Asia/Bangkok') - interval '25 hours'
             THEN description END AS description
 FROM public.reports;
