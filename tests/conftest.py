@@ -171,10 +171,13 @@ def demo_store(request):
     """The demo database, read-only use, in each store: `demo_db`'s path, or the URL of one shared copy of the
     demo template (the template itself must have no open connection, or no copy can be made of it)."""
     if request.param == "duckdb":
-        return request.getfixturevalue("demo_db")
-    import pg_support
+        yield request.getfixturevalue("demo_db")
+        return
+    import pg_support                # pytest may set a parametrised session fixture up again: a fresh name each time
     cluster = request.getfixturevalue("pg_templates")
-    return cluster.url(database=pg_support.create_database(cluster, "demo_shared", template="demo_template"))
+    name = pg_support.create_database(cluster, None, template="demo_template")
+    yield cluster.url(database=name)
+    pg_support.drop_database(cluster, name)
 
 
 def _store_maker(kind: str, request, folder: Path, made: list):
