@@ -301,3 +301,18 @@ def test_both_stores_count_the_same_migrations():
     from ntswatch_geo.pg.schema import migrations
     assert [v for v, _ in _migrations()] == [v for v, _ in migrations()] == list(range(1, len(migrations()) + 1))
     assert [p.stem for _, p in _migrations()] == [p.stem for _, p in migrations()]
+
+
+def test_pg_password_prints_the_password_a_public_host_signs_in_with_and_refuses_other_names(demo_pg):
+    from typer.testing import CliRunner
+
+    from ntswatch_geo.cli import app
+    from ntswatch_geo.store import mask
+    res = CliRunner().invoke(app, ["pg-password", roles.PUBLIC])
+    assert res.exit_code == 0
+    password = res.stdout.strip()
+    host = mask(demo_pg).split("@", 1)[1]
+    with psycopg.connect(f"postgresql://{roles.PUBLIC}@{host}", password=password) as con:
+        assert con.execute("SELECT current_user").fetchone()[0] == roles.PUBLIC
+    bad = CliRunner().invoke(app, ["pg-password", "postgres"])
+    assert bad.exit_code == 2 and "not a login role" in bad.output and "Traceback" not in bad.output

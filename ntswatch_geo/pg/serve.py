@@ -36,18 +36,17 @@ def serve(folder: Path | None = None, port: int = DEFAULT_PORT, reports: int = 2
     owner = c.url()
     env = {k: v for k, v in os.environ.items() if k not in ("NTSWATCH_DEMO_AUTOLOGIN", "PGPASSWORD")}
     procs: list[subprocess.Popen] = []
+    root = PROJECT_ROOT if (PROJECT_ROOT / "app.py").exists() else Path.cwd()   # where app.py and public_app.py are
     try:
         setup = {**env, "NTSWATCH_DB": owner}
         for cmd in (["init", "--if-missing", "-q"], ["demo", "--if-empty", "--reports", str(reports), "-q"],
                     ["users", "demo"]):
-            r = subprocess.run([_bin("ntswatch"), *cmd], env=setup, cwd=PROJECT_ROOT if (PROJECT_ROOT / "app.py")
-                               .exists() else None)
+            r = subprocess.run([_bin("ntswatch"), *cmd], env=setup, cwd=root)
             if r.returncode != 0:
                 return r.returncode
         roles.ensure(owner)          # idempotent: a database made before the roles existed gets them too
         app_url = f"postgresql://{roles.APP}@127.0.0.1:{c.port}/{c.database}"
         public_url = f"postgresql://{roles.PUBLIC}@127.0.0.1:{c.port}/{c.database}"
-        root = PROJECT_ROOT if (PROJECT_ROOT / "app.py").exists() else Path.cwd()
         common = ["--server.headless", "true", "--server.address", address, "--browser.gatherUsageStats", "false"]
         for i in range(dashboards):
             procs.append(subprocess.Popen([_bin("streamlit"), "run", "app.py", "--server.port", str(first_port + i),
