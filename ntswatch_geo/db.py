@@ -132,6 +132,13 @@ def is_conflict(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and any(m in text for m in CONFLICT_MARKS)
 
 
+def is_duplicate_key(exc: BaseException) -> bool:
+    """Whether `exc` is a unique-key violation: DuckDB's ConstraintException, or PostgreSQL's "duplicate key
+    value violates unique constraint" as the postgres extension passes it on (a plain duckdb.Error)."""
+    return isinstance(exc, duckdb.ConstraintException) or (
+        isinstance(exc, duckdb.Error) and "duplicate key value violates unique constraint" in str(exc))
+
+
 def transaction(con: duckdb.DuckDBPyConnection, work, *, attempts: int = 1):
     """Run `work()` between BEGIN and COMMIT and return its result; every write of the package goes here.
 

@@ -181,16 +181,21 @@ def demo_store(request):
 
 
 def _store_maker(kind: str, request, folder: Path, made: list):
-    def make(what: str = "geo"):
+    """make(what): a fresh copy of "geo" (the geography), "demo" (the demo reports) or of a store made earlier
+    in the same store kind (a DuckDB path or a postgresql:// URL; on PostgreSQL nobody may be connected to it)."""
+    def make(what="geo"):
+        named = what in ("geo", "demo")
         if kind == "duckdb":
-            src = request.getfixturevalue("geo_db_template" if what == "geo" else "demo_db")
-            path = folder / f"{what}-{len(made)}.duckdb"
+            src = request.getfixturevalue("geo_db_template" if what == "geo" else "demo_db") if named else what
+            path = folder / f"{what if named else 'copy'}-{len(made)}.duckdb"
             shutil.copy(src, path)
             made.append(None)
             return path
         import pg_support
+        from psycopg.conninfo import conninfo_to_dict
         cluster = request.getfixturevalue("pg_templates")
-        name = pg_support.create_database(cluster, None, template=f"{what}_template")
+        template = f"{what}_template" if named else conninfo_to_dict(str(what))["dbname"]
+        name = pg_support.create_database(cluster, None, template=template)
         made.append((cluster, name))
         return cluster.url(database=name)
     return make
@@ -208,4 +213,23 @@ def module_store_copy(request, tmp_path_factory):
     """`store_copy` for a module-scoped fixture: each module's tests run once per store."""
     made: list = []
     yield _store_maker(request.param, request, tmp_path_factory.mktemp("store"), made)
+    _drop_made(made)
+
+
+@pytest.fixture(scope="session", params=STORES)
+def signals_store(request, tmp_path_factory):
+    """The trend-signals database (tests/test_trends_signals.py; test_briefing.py reads it too), built once per
+    session in each store: 150,000 background reports (seed 5) and the planted signals of
+    fixtures/scenarios/trends_signals.toml. Read-only use."""
+    from ntswatch_geo.db import connect
+    from ntswatch_geo.scenario import load_scenario
+    from ntswatch_geo.synth import generate
+
+    made: list = []
+    db = _store_maker(request.param, request, tmp_path_factory.mktemp("signals"), made)("geo")
+    con = connect(db)
+    generate(con, 150_000, seed=5, end_date=DEMO_END,
+             scenario=load_scenario(Path(__file__).parent / "fixtures" / "scenarios" / "trends_signals.toml"))
+    con.close()
+    yield db
     _drop_made(made)

@@ -17,7 +17,7 @@ def throwaway_cluster():
 
     folder = Path(tempfile.mkdtemp(prefix="ntswatch-pg-", dir="/tmp"))
     try:
-        c = cluster.start(folder)
+        c = cluster.start(folder, durable=False)        # throwaway: nothing waits for the disk
         try:
             yield c
         finally:

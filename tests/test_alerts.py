@@ -10,7 +10,6 @@ Two kinds of databases on the real geography, 200,000 background reports from Ja
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +33,12 @@ ALL = Filters(dt.date(2023, 1, 1), END)
 LAST_24 = Filters(dt.date(2024, 12, 1), END)
 
 
-def build(geo_db_template: Path, tmp_path_factory, scenario: str, seed: int) -> Path:
+def build(make, scenario: str, seed: int):
+    """A database of the geography in the test's store (`make`: a store_copy maker) with the scenario generated."""
     from ntswatch_geo.scenario import load_scenario
     from ntswatch_geo.synth import generate
 
-    path = tmp_path_factory.mktemp(f"alerts_{scenario}_{seed}") / "db.duckdb"
-    shutil.copy(geo_db_template, path)
+    path = make("geo")
     con = connect(path)
     generate(con, N_REPORTS, seed=seed, scenario=load_scenario(SCENARIOS / f"{scenario}.toml"), end_date=END)
     con.close()
@@ -47,8 +46,8 @@ def build(geo_db_template: Path, tmp_path_factory, scenario: str, seed: int) -> 
 
 
 @pytest.fixture(scope="module")
-def pulse(geo_db_template, tmp_path_factory):
-    con = connect(build(geo_db_template, tmp_path_factory, "alerts_pulse", 11), read_only=True)
+def pulse(module_store_copy):
+    con = connect(build(module_store_copy, "alerts_pulse", 11), read_only=True)
     yield con
     con.close()
 
@@ -131,8 +130,8 @@ def test_q_values_are_benjamini_hochberg_over_the_cells_of_the_month(pulse):
 # ------------------------------------------------------------------------------------------- nothing planted
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_with_nothing_planted_false_alerts_stay_under_one_a_month(geo_db_template, tmp_path_factory, seed):
-    con = connect(build(geo_db_template, tmp_path_factory, "alerts_none", seed), read_only=True)
+def test_with_nothing_planted_false_alerts_stay_under_one_a_month(store_copy, seed):
+    con = connect(build(store_copy, "alerts_none", seed), read_only=True)
     try:
         fired = tr.alerts(con, ALL, ANALYST, month="all")
         months = fired.attrs["months"]

@@ -11,8 +11,8 @@ APP = str(PROJECT_ROOT / "app.py")
 
 
 @pytest.fixture
-def env(demo_db, users_file, monkeypatch):
-    monkeypatch.setenv("NTSWATCH_DB", str(demo_db))
+def env(demo_store, users_file, monkeypatch):
+    monkeypatch.setenv("NTSWATCH_DB", str(demo_store))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)
 

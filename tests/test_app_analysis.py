@@ -10,8 +10,12 @@ APP = str(PROJECT_ROOT / "app.py")
 
 
 @pytest.fixture
-def env(demo_db, users_file, monkeypatch):
-    monkeypatch.setenv("NTSWATCH_DB", str(demo_db))
+def env(demo_store, users_file, monkeypatch):
+    use_store(demo_store, users_file, monkeypatch)
+
+
+def use_store(db, users_file, monkeypatch):
+    monkeypatch.setenv("NTSWATCH_DB", str(db))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)
 
@@ -86,12 +90,9 @@ def test_briefing_period_is_picked_from_labelled_fiscal_quarters_with_the_compar
     assert "ช่วงนี้ 1 เม.ย. 2569 – 30 มิ.ย. 2569" in text and "ช่วงก่อนหน้า 1 ม.ค. 2569 – 31 มี.ค. 2569" in text
 
 
-def test_model_sites_page_ranks_with_acceptability_and_takes_a_swot_note(env, demo_db, tmp_path, monkeypatch):
-    import shutil
-
-    path = tmp_path / "sites.duckdb"
-    shutil.copy(demo_db, path)
-    monkeypatch.setenv("NTSWATCH_DB", str(path))
+def test_model_sites_page_ranks_with_acceptability_and_takes_a_swot_note(store_copy, users_file, monkeypatch):
+    path = store_copy("demo")
+    use_store(path, users_file, monkeypatch)
     at = page("plan", "app_pages/sites.py", {"from": "2024-01-01", "to": "2026-10-31"})
     ranked = at.dataframe[0].value
     assert len(ranked) == 67 and list(ranked["rank"])[:3] == sorted(list(ranked["rank"])[:3])

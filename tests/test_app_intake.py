@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,9 +13,8 @@ APP = str(PROJECT_ROOT / "app.py")
 
 
 @pytest.fixture
-def db(demo_db, users_file, tmp_path, monkeypatch):
-    path = tmp_path / "intake.duckdb"
-    shutil.copy(demo_db, path)
+def db(store_copy, users_file, monkeypatch):
+    path = store_copy("demo")
     monkeypatch.setenv("NTSWATCH_DB", str(path))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)

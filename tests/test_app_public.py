@@ -1,7 +1,6 @@
 """The public pages through AppTest: the form's typed Thai dates, the emergency notice and the status page."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,9 +12,8 @@ APP = str(PROJECT_ROOT / "app.py")
 
 
 @pytest.fixture
-def db(demo_db, users_file, tmp_path, monkeypatch):
-    path = tmp_path / "public.duckdb"
-    shutil.copy(demo_db, path)
+def db(store_copy, users_file, monkeypatch):
+    path = store_copy("demo")
     monkeypatch.setenv("NTSWATCH_DB", str(path))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)

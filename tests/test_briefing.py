@@ -18,7 +18,6 @@ from ntswatch_geo.cli import app
 from ntswatch_geo.db import connect
 from ntswatch_geo.errors import InputError
 from ntswatch_geo.scope import Scope
-from test_trends_signals import build_signals_db
 
 ADMIN = Scope("admin")
 TODAY = dt.date(2026, 11, 26)
@@ -132,8 +131,8 @@ def test_arrows_follow_the_sign_of_the_change(current, baseline, arrow):
 # --------------------------------------------------------------------------------------------- database
 
 @pytest.fixture(scope="module")
-def db(geo_db_template, tmp_path_factory) -> Path:
-    return build_signals_db(geo_db_template, tmp_path_factory)
+def db(signals_store):
+    return signals_store
 
 
 @pytest.fixture(scope="module")
@@ -310,12 +309,18 @@ def test_the_english_briefing_says_synthetic_on_every_page(con, tmp_path):
 
 
 def test_no_synthetic_notice_without_synthetic_reports(db, tmp_path):
-    real = tmp_path / "real.duckdb"
-    shutil.copy(db, real)
+    from ntswatch_geo.store import is_url
+
+    real = db                        # PostgreSQL: the change is rolled back; a DuckDB file is copied (it is open
+    if not is_url(db):               # read-only in this process, and DuckDB holds one configuration per file)
+        real = tmp_path / "real.duckdb"
+        shutil.copy(db, real)
     c = connect(real)
+    c.execute("BEGIN")
     c.execute("UPDATE reports SET is_synthetic = false")
     pdf = tmp_path / "real.pdf"
     pdf.write_bytes(br.build_briefing(c, "48", "2026-09", "en", ADMIN, today=TODAY))
+    c.execute("ROLLBACK")
     c.close()
     text = pdftotext(pdf)
     assert "SYNTHETIC" not in text and "Sep 2026" in text

@@ -23,7 +23,7 @@ expect.set_options(timeout=RUN_TIMEOUT_MS)
 VIEWPORT = {"width": 1440, "height": 1000}
 EN = {"username": "Username", "password": "Password", "submit": "Sign in"}
 COOKIE = "ntswatch_session"
-IDLE_MINUTES = 0.15     # 9 s for the idle-timeout server
+IDLE_MINUTES = 0.4      # 24 s for the idle-timeout server (a loaded machine may take 10 s to draw a page)
 
 
 @pytest.fixture(scope="module")

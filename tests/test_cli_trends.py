@@ -21,18 +21,15 @@ def run(db, *args):
 
 
 @pytest.fixture(scope="module")
-def demo_db(geo_db_template, tmp_path_factory):
+def demo_db(module_store_copy):
     """Its own database: 60,000 synthetic reports to 2026-10-31 with the planted pulses of
     tests/fixtures/scenarios/alerts_pulse.toml, so that there are alerts to write (on background only the
     effort-adjusted alerts rightly find none). Opened read-only by the CLI."""
-    import shutil
-
     from ntswatch_geo.config import PROJECT_ROOT
     from ntswatch_geo.scenario import load_scenario
     from ntswatch_geo.synth import generate
 
-    path = tmp_path_factory.mktemp("cli_trends") / "demo.duckdb"
-    shutil.copy(geo_db_template, path)
+    path = module_store_copy("geo")
     con = connect(path)
     generate(con, 60_000, seed=3, end_date=dt.date(2026, 10, 31),
              scenario=load_scenario(PROJECT_ROOT / "tests" / "fixtures" / "scenarios" / "alerts_pulse.toml"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import shutil
 
 import openpyxl
 import pandas as pd
@@ -34,9 +33,8 @@ LAT, LON = 13.6123456, 102.5087654
 
 
 @pytest.fixture(scope="module")
-def db(demo_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("policy") / "p.duckdb"
-    shutil.copy(demo_db, path)
+def db(module_store_copy):
+    path = module_store_copy("demo")
     c = connect(path)
     rid = c.execute("SELECT min(id) FROM reports WHERE district_code = '2706' AND occurred_date >= '2026-10-01' "
                     "AND status IN ('new', 'verified', 'forwarded')").fetchone()[0]
@@ -160,9 +158,8 @@ def test_the_public_may_not_export(con):
 
 
 @pytest.fixture
-def app_db(db, users_file, tmp_path, monkeypatch):
-    path = tmp_path / "app.duckdb"
-    shutil.copy(db, path)
+def app_db(db, module_store_copy, users_file, monkeypatch):
+    path = module_store_copy(db)
     monkeypatch.setenv("NTSWATCH_DB", str(path))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)

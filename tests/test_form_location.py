@@ -5,7 +5,6 @@ AppTest (the coordinates read back under the fields; the office form without the
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -26,9 +25,8 @@ VIENTIANE = ("17.9757", "102.6331")             # across the Mekong, in Laos: in
 
 
 @pytest.fixture(scope="module")
-def con(geo_db_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("form_location") / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
+def con(module_store_copy):
+    path = module_store_copy("geo")
     c = connect(path)
     yield c
     c.close()
@@ -144,9 +142,8 @@ def test_a_picked_day_is_written_as_the_viewer_types_it_and_reads_back_as_that_d
 # -- the form --------------------------------------------------------------------------------------------
 
 @pytest.fixture
-def app_env(demo_db, users_file, tmp_path, monkeypatch):
-    path = tmp_path / "form.duckdb"
-    shutil.copy(demo_db, path)
+def app_env(module_store_copy, users_file, monkeypatch):
+    path = module_store_copy("demo")
     monkeypatch.setenv("NTSWATCH_DB", str(path))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)

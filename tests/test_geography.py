@@ -9,8 +9,8 @@ from ntswatch_geo.geography import write_geography
 
 
 @pytest.fixture(scope="module")
-def con(geo_db_template):
-    c = connect(geo_db_template, read_only=True)
+def con(module_store_copy):
+    c = connect(module_store_copy("geo"), read_only=True)
     yield c
     c.close()
 

@@ -6,7 +6,6 @@ Planted scenario signals are in tests/test_hotspots_planted.py.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import warnings
 
 import geopandas as gpd
@@ -80,17 +79,10 @@ def units_from_w(w) -> weights.Units:
 
 
 @pytest.fixture(scope="module")
-def small_db(geo_db_template, tmp_path_factory):
-    """Geography plus 20,000 synthetic reports (seed 1, no planted signals, data to 2026-10-31). Our own copy:
-    the session's demo database may be held open by other tests with another configuration."""
-    from ntswatch_geo.synth import generate
-
-    path = tmp_path_factory.mktemp("hotspots_small") / "small.duckdb"
-    shutil.copy(geo_db_template, path)
-    con = connect(path)
-    generate(con, 20_000, seed=1, scenario=None, end_date=dt.date(2026, 10, 31))
-    con.close()
-    return path
+def small_db(module_store_copy):
+    """Geography plus 20,000 synthetic reports (seed 1, no planted signals, data to 2026-10-31): our own copy of
+    the demo database, in each store (the session's may be held open by other tests with another configuration)."""
+    return module_store_copy("demo")
 
 
 # ------------------------------------------------------------------------------------- esda reference values
@@ -488,11 +480,10 @@ NULL_RES = 6
 
 
 @pytest.fixture(scope="module")
-def uniform_db(geo_db_template, tmp_path_factory):
+def uniform_db(module_store_copy):
     """100,000 reports uniformly random over the H3 study area (resolution 6 cells covering the border
     districts), dates uniform over 2025."""
-    path = tmp_path_factory.mktemp("uniform") / "uniform.duckdb"
-    shutil.copy(geo_db_template, path)
+    path = module_store_copy("geo")
     con = connect(path)
     d = border_districts(con)
     cells = weights.study_cells(d, NULL_RES)
@@ -547,12 +538,11 @@ def test_with_uniform_random_reports_uncorrected_p_values_are_calibrated(uniform
 # ------------------------------------------------------------------------------------- density clusters
 
 @pytest.fixture(scope="module")
-def cluster_db(geo_db_template, tmp_path_factory):
+def cluster_db(module_store_copy):
     """Uniform noise over the border districts plus 500 reports within 300 m of a point in Aranyaprathet."""
     from pyproj import Transformer
 
-    path = tmp_path_factory.mktemp("cluster") / "cluster.duckdb"
-    shutil.copy(geo_db_template, path)
+    path = module_store_copy("geo")
     con = connect(path)
     d = border_districts(con)
     union = shapely.union_all(d.geometry.values)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import shutil
 
 import numpy as np
 import pandas as pd
@@ -37,9 +36,8 @@ WHOLE = Filters(dt.date(2023, 1, 1), END)
 pytestmark = pytest.mark.slow
 
 
-def _build(template, tmp_path_factory, name, scenario, seed):
-    path = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
-    shutil.copy(template, path)
+def _build(make, scenario, seed):
+    path = make("geo")
     con = connect(path)
     generate(con, N_REPORTS, seed=seed, scenario=load_scenario(scenario), end_date=END)
     con.close()
@@ -47,14 +45,13 @@ def _build(template, tmp_path_factory, name, scenario, seed):
 
 
 @pytest.fixture(scope="module")
-def steps_db(geo_db_template, tmp_path_factory):
-    return _build(geo_db_template, tmp_path_factory, "steps", SCENARIOS / "hotspots_steps.toml", 11)
+def steps_db(module_store_copy):
+    return _build(module_store_copy, SCENARIOS / "hotspots_steps.toml", 11)
 
 
 @pytest.fixture(scope="module", params=[1, 2, 3])
-def null_db(request, geo_db_template, tmp_path_factory):
-    return _build(geo_db_template, tmp_path_factory, f"null{request.param}", SCENARIOS / "alerts_none.toml",
-                  request.param)
+def null_db(request, module_store_copy):
+    return _build(module_store_copy, SCENARIOS / "alerts_none.toml", request.param)
 
 
 def month_filters(month: dt.date, category: str) -> Filters:

@@ -11,7 +11,6 @@ reads the ground truth from `planted_signals` and checks each category by its pu
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import numpy as np
 import pytest
@@ -33,9 +32,8 @@ ANALYST = Scope("analyst")
 
 
 @pytest.fixture(scope="module")
-def planted(geo_db_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("planted") / "planted.duckdb"
-    shutil.copy(geo_db_template, path)
+def planted(module_store_copy):
+    path = module_store_copy("geo")
     con = connect(path)
     generate(con, N_REPORTS, seed=SEED, scenario=load_scenario(SCENARIO), end_date=END)
     truth = con.execute("""

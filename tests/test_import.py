@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -72,9 +71,8 @@ ENCODINGS = {"thai_be_utf8.csv": "utf-8", "bom_english.csv": "utf-8-sig", "tis62
 
 
 @pytest.fixture(scope="module")
-def module_con(geo_db_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("import") / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
+def module_con(module_store_copy):
+    path = module_store_copy("geo")
     c = connect(path)
     yield c
     c.close()

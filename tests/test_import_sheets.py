@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -33,9 +32,8 @@ TABLES = ("reports", "quarantine", "audit_events", "import_batches", "import_bat
 
 
 @pytest.fixture(scope="module")
-def module_con(geo_db_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("sheets") / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
+def module_con(module_store_copy):
+    path = module_store_copy("geo")
     c = connect(path)
     yield c
     c.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -87,9 +86,8 @@ def office_workbook(path: Path, summary: bool = False) -> Path:
 
 
 @pytest.fixture(scope="module")
-def module_con(geo_db_template, tmp_path_factory):
-    path = tmp_path_factory.mktemp("workbook") / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
+def module_con(module_store_copy):
+    path = module_store_copy("geo")
     c = connect(path)
     yield c
     c.close()

@@ -24,8 +24,8 @@ BROWSER_OVERVIEW = maps.MapSize(482, 520)     # the Overview map's canvas in Chr
 
 
 @pytest.fixture(scope="module")
-def geom(geo_db_template):
-    con = connect(geo_db_template, read_only=True)
+def geom(demo_store):
+    con = connect(demo_store)  # same configuration as the app's cached connection in this process
     try:
         return maps.load_geometry(con)
     finally:
@@ -33,9 +33,9 @@ def geom(geo_db_template):
 
 
 @pytest.fixture(scope="module")
-def extremes(geo_db_template):
+def extremes(demo_store):
     """The northernmost point of Chiang Rai's border districts and the southernmost of Trat's (lon, lat)."""
-    con = connect(geo_db_template, read_only=True)
+    con = connect(demo_store)
     try:
         rows = con.execute("""SELECT p.name_en, ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom)
                               FROM districts d JOIN provinces p ON p.code = d.province_code
@@ -267,8 +267,8 @@ def test_crossings_lie_under_the_hotspot_result_and_can_be_hidden_on_the_overvie
 # -- the model-sites map ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def ranked(demo_db):
-    con = connect(demo_db)  # same configuration as the app's cached connection in this process
+def ranked(demo_store):
+    con = connect(demo_store)  # same configuration as the app's cached connection in this process
     try:
         crit = sites.criteria(con, F, Scope("planner"))
         return crit, sites.rank(crit, "balanced", "topsis").sort_values("rank"), maps.load_geometry(con)

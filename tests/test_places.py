@@ -9,8 +9,8 @@ from ntswatch_geo.reports.places import (FUZZY_THRESHOLD, PlaceIndex, fold, geog
 
 
 @pytest.fixture(scope="module")
-def index(geo_db_template) -> PlaceIndex:
-    con = connect(geo_db_template, read_only=True)
+def index(module_store_copy) -> PlaceIndex:
+    con = connect(module_store_copy("geo"), read_only=True)
     try:
         return PlaceIndex.from_connection(con)
     finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 
 import pytest
 from markdown_it import MarkdownIt
@@ -34,8 +33,9 @@ MD = MarkdownIt("commonmark")   # raw HTML passes through, as it would if a page
 
 
 @pytest.fixture(scope="module")
-def world(geo_db_template, tmp_path_factory):
-    """A small database (1,500 synthetic reports) plus payload-laden reports, notes, audit entries and users."""
+def world(module_store_copy, tmp_path_factory):
+    """A small database (1,500 synthetic reports) plus payload-laden reports, notes, audit entries and users, in
+    each store."""
     from ntswatch_geo import audit, auth, privacy, sites
     from ntswatch_geo import verification as vq
     from ntswatch_geo.db import connect
@@ -44,8 +44,7 @@ def world(geo_db_template, tmp_path_factory):
     from ntswatch_geo.synth import generate
 
     tmp = tmp_path_factory.mktemp("rendering")
-    path = tmp / "ntswatch.duckdb"
-    shutil.copy(geo_db_template, path)
+    path = module_store_copy("geo")
     con = connect(path)
     generate(con, 1500, seed=5, scenario=None, end_date=DEMO_END)
     lat, lon = con.execute("SELECT centroid_lat, centroid_lon FROM districts WHERE code = '2706'").fetchone()

@@ -3,7 +3,6 @@ recording the weights, method and filters the ranking was made with."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from datetime import date, datetime
 
@@ -30,9 +29,8 @@ def _pages(pdf_path) -> int:
 
 
 @pytest.fixture
-def sheet_inputs(demo_db, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
+def sheet_inputs(store_copy):
+    path = store_copy("demo")
     con = connect(path)
     crit = sites.criteria(con, FILTERS, Scope("planner"))
     ranked = sites.rank(crit, "balanced", "topsis")

@@ -149,8 +149,8 @@ def test_sensitivity_is_reproducible_and_separates_robust_from_narrowly_ranked_d
     assert other.loc["A", "acceptability"] == 1.0 and other.loc["B", "acceptability"] > 0.5
 
 
-def test_criteria_on_the_demo_database_cover_the_67_border_districts_without_nan(demo_db):
-    con = connect(demo_db)  # same configuration as the app's cached connection in this process
+def test_criteria_on_the_demo_database_cover_the_67_border_districts_without_nan(demo_store):
+    con = connect(demo_store)  # same configuration as the app's cached connection in this process
     df = sites.criteria(con, F, Scope("analyst"))
     assert len(df) == 67 and df["code"].is_unique
     assert not df[list(sites.CRITERION_KEYS)].isna().any().any()
@@ -249,8 +249,8 @@ def _with_tiny_district(crit: pd.DataFrame, reports: int = 60, area_km2: float =
     return pd.concat([crit, pd.DataFrame([tiny])], ignore_index=True)
 
 
-def test_a_tiny_district_with_few_reports_cannot_take_first_place_by_density(demo_db):
-    con = connect(demo_db)
+def test_a_tiny_district_with_few_reports_cannot_take_first_place_by_density(demo_store):
+    con = connect(demo_store)
     crit = _with_tiny_district(sites.criteria(con, F, Scope("analyst")))
     con.close()
     dens = crit.set_index("code")["reports_per_100km2"]
@@ -278,15 +278,12 @@ def test_a_tiny_district_with_few_reports_cannot_take_first_place_by_density(dem
 
 
 @pytest.fixture(scope="module")
-def planted_db(geo_db_template, tmp_path_factory):
+def planted_db(module_store_copy):
     """The geography with 50,000 background reports and the default scenario's planted signals."""
-    import shutil
-
     from ntswatch_geo.scenario import DEFAULT_SCENARIO_PATH, load_scenario
     from ntswatch_geo.synth import generate
 
-    path = tmp_path_factory.mktemp("planted") / "p.duckdb"
-    shutil.copy(geo_db_template, path)
+    path = module_store_copy("geo")
     con = connect(path)
     generate(con, 50_000, seed=7, scenario=load_scenario(DEFAULT_SCENARIO_PATH), end_date=DEMO_END)
     yield con
@@ -317,8 +314,8 @@ def test_the_planted_signals_rank_where_expected_and_khlong_yai_no_longer_leads_
     assert crit.loc["3806", "momentum"] > crit["momentum"].median()
 
 
-def test_the_method_rows_record_method_preset_weights_with_units_and_caps(demo_db):
-    con = connect(demo_db)
+def test_the_method_rows_record_method_preset_weights_with_units_and_caps(demo_store):
+    con = connect(demo_store)
     crit = sites.criteria(con, F, Scope("analyst"))
     con.close()
     ranked = sites.rank(crit, "greatest_need", "wsm")
@@ -337,13 +334,13 @@ def test_the_method_rows_record_method_preset_weights_with_units_and_caps(demo_d
 
 # ------------------------------------------------------------------------ the page: files made on demand
 
-def test_moving_a_weight_slider_reranks_without_building_any_file(demo_db, users_file, monkeypatch):
+def test_moving_a_weight_slider_reranks_without_building_any_file(demo_store, users_file, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from ntswatch_geo import exports, site_sheet
     from ntswatch_geo.config import PROJECT_ROOT
 
-    monkeypatch.setenv("NTSWATCH_DB", str(demo_db))
+    monkeypatch.setenv("NTSWATCH_DB", str(demo_store))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)
     built = []

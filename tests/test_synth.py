@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,10 +29,9 @@ SEED = 20230115
 
 
 @pytest.fixture(scope="module")
-def run(geo_db_template, tmp_path_factory):
-    """One run of the default scenario (six signals) with 150,000 background reports."""
-    path = tmp_path_factory.mktemp("synth") / "run.duckdb"
-    shutil.copy(geo_db_template, path)
+def run(module_store_copy):
+    """One run of the default scenario (six signals) with 150,000 background reports, in each store."""
+    path = module_store_copy("geo")
     con = connect(path)
     scenario = load_scenario(DEFAULT_SCENARIO_PATH)
     steps = []
@@ -342,12 +340,11 @@ def test_progress_reports_every_step_in_order_with_rising_fractions(run):
 
 # ------------------------------------------------------------------------------------------ determinism
 
-def test_same_seed_gives_identical_rows_and_another_seed_different_rows(geo_db_template, tmp_path):
+def test_same_seed_gives_identical_rows_and_another_seed_different_rows(store_copy):
     scenario = load_scenario(FIXTURES / "good_small.toml")
     hashes, counts = [], []
     for i, seed in enumerate([11, 11, 12]):
-        path = tmp_path / f"{i}.duckdb"
-        shutil.copy(geo_db_template, path)
+        path = store_copy("geo")
         with connect(path) as con:
             r = generate(con, 20_000, seed, scenario, dt.date(2026, 6, 30))
             hashes.append(rows_hash(con))

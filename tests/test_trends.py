@@ -356,12 +356,12 @@ def test_a_governor_gets_only_their_province_in_every_panel(demo):
 
 # --------------------------------------------------------------------------------------- the Trends page
 
-def _trends_page(demo_db, users_file, monkeypatch, lang: str):
+def _trends_page(demo_store, users_file, monkeypatch, lang: str):
     from streamlit.testing.v1 import AppTest
 
     from ntswatch_geo.config import PROJECT_ROOT
 
-    monkeypatch.setenv("NTSWATCH_DB", str(demo_db))
+    monkeypatch.setenv("NTSWATCH_DB", str(demo_store))
     monkeypatch.setenv("NTSWATCH_USERS", str(users_file))
     monkeypatch.delenv("NTSWATCH_DEMO_AUTOLOGIN", raising=False)
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
@@ -377,8 +377,8 @@ def _tests_frame(at):
     return next(d.value for d in at.dataframe if "seasonal_p_value" in d.value.columns)
 
 
-def test_the_trends_page_tests_the_whole_period_by_default_with_labels_not_codes(demo_db, users_file, monkeypatch):
-    at = _trends_page(demo_db, users_file, monkeypatch, "th")
+def test_the_trends_page_tests_the_whole_period_by_default_with_labels_not_codes(demo_store, users_file, monkeypatch):
+    at = _trends_page(demo_store, users_file, monkeypatch, "th")
     frame = _tests_frame(at)
     assert (frame["months"] == 46).all()
     assert set(frame["trend"]) <= {"เพิ่มขึ้น", "ลดลง", "ไม่มีแนวโน้ม"}             # a result, never too_short
@@ -391,8 +391,8 @@ def test_the_trends_page_tests_the_whole_period_by_default_with_labels_not_codes
 
 
 def test_on_the_sidebar_dates_the_page_says_how_many_months_are_needed_and_offers_to_widen(
-        demo_db, users_file, monkeypatch):
-    at = _trends_page(demo_db, users_file, monkeypatch, "en")
+        demo_store, users_file, monkeypatch):
+    at = _trends_page(demo_store, users_file, monkeypatch, "en")
     at.button_group(key="tr_window").set_value("filter").run()
     assert not at.exception, [e.value for e in at.exception]
     infos = [i.value for i in at.info]

@@ -8,7 +8,6 @@ factor 4). `planted_signals` holds the exact extra reports per month: the truth 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -27,27 +26,12 @@ SEED = 5
 N_REPORTS = 150_000
 ANALYST = Scope("analyst")
 RAMP = Filters(dt.date(2024, 11, 1), dt.date(2026, 10, 31), districts=("2706",))
-_BUILT: dict[str, Path] = {}
-
-
-def build_signals_db(geo_db_template: Path, tmp_path_factory) -> Path:
-    """The scenario database, built once per session (test_briefing.py uses it too)."""
-    if "db" not in _BUILT:
-        from ntswatch_geo.scenario import load_scenario
-        from ntswatch_geo.synth import generate
-
-        path = tmp_path_factory.mktemp("signals") / "signals.duckdb"
-        shutil.copy(geo_db_template, path)
-        con = connect(path)
-        generate(con, N_REPORTS, seed=SEED, scenario=load_scenario(SCENARIO), end_date=END)
-        con.close()
-        _BUILT["db"] = path
-    return _BUILT["db"]
 
 
 @pytest.fixture(scope="module")
-def con(geo_db_template, tmp_path_factory):
-    c = connect(build_signals_db(geo_db_template, tmp_path_factory))
+def con(signals_store):
+    """The scenario database (conftest.signals_store: N_REPORTS reports, seed SEED, SCENARIO), in each store."""
+    c = connect(signals_store)
     yield c
     c.close()
 

@@ -83,8 +83,13 @@ def _run(cmd: list[str], timeout: float = START_TIMEOUT_S) -> str:
     return r.stdout
 
 
-def start(folder: Path, port: int | None = None, database: str = "ntswatch") -> Cluster:
-    """Make (or reuse) the cluster in `folder` and start it on 127.0.0.1:`port` (a free port by default)."""
+# a cluster whose data may be lost in a crash (the tests' own): nothing waits for the disk
+THROWAWAY = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+def start(folder: Path, port: int | None = None, database: str = "ntswatch", durable: bool = True) -> Cluster:
+    """Make (or reuse) the cluster in `folder` and start it on 127.0.0.1:`port` (a free port by default).
+    `durable=False`: the THROWAWAY settings (for tests: a crash may lose or corrupt the data)."""
     folder = Path(folder).absolute()
     folder.mkdir(parents=True, exist_ok=True)
     pw_file = folder / "password"
@@ -108,6 +113,8 @@ def start(folder: Path, port: int | None = None, database: str = "ntswatch") -> 
     password = pw_file.read_text().strip()
     port = port or free_port()
     opts = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder}"
+    if not durable:
+        opts += "".join(f" -c {k}={v}" for k, v in THROWAWAY.items())
     _run([str(bins / "pg_ctl"), "-D", str(cluster_data), "-l", str(folder / "server.log"), "-o", opts,
           "-w", "-t", str(START_TIMEOUT_S), "start"], timeout=START_TIMEOUT_S + 10)
     c = Cluster(folder, port, password, database)

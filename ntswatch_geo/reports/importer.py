@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import audit
-from ..db import next_ids, run_query
+from ..db import is_duplicate_key, next_ids, run_query
 from ..errors import InputError
 from .headers import header_field, header_key
 from .normalise import clean_text
@@ -339,7 +339,9 @@ def _import(con, path: Path, *, actor, mapping, sheets, max_bytes, progress, now
     con.execute("SET preserve_insertion_order = false")
     try:
         batch_id, results = in_transaction(con, work)
-    except duckdb.ConstraintException:
+    except duckdb.Error as exc:
+        if not is_duplicate_key(exc):
+            raise
         # another import of this file committed first: import what it left (nothing, or other sheets)
         mine = {WHOLE_FILE} if not workbook else {t.sheet for t, _ in plans}
         if retry and (mine & set(_imported_parts(con, sha))):
