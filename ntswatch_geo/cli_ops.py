@@ -6,7 +6,6 @@ in the audit trail names the shell user as `cli:<user>`.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Optional
@@ -199,6 +198,8 @@ def serve_cmd(
     port: int = typer.Option(55432, "--port", help="PostgreSQL's port on 127.0.0.1."),
     reports: int = typer.Option(200_000, "--reports", help="Demo reports made the first time."),
     dashboards: int = typer.Option(2, "--dashboards", min=1, max=8, help="Dashboard processes (ports 8501, 8502 ...)."),
+    first_port: int = typer.Option(8501, "--first-port", min=1024, max=65000,
+                                   help="The first dashboard's port; the others and the public form follow it."),
 ) -> None:
     """Try the multi-user layout on this machine: a PostgreSQL cluster of the project's own, two dashboard
     processes on it and the public form as its own app with the intake role (docs/deploy.md). Ctrl+C stops all."""
@@ -206,7 +207,7 @@ def serve_cmd(
     from .pg.serve import serve
 
     try:
-        code = serve(folder, port=port, reports=reports, dashboards=dashboards,
+        code = serve(folder, port=port, reports=reports, dashboards=dashboards, first_port=first_port,
                      say=lambda m: console.print(m, highlight=False, soft_wrap=True))
     except (InputError, ClusterError) as exc:
         _fail(InputError(str(exc)))

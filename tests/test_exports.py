@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 
 import geopandas as gpd
 import openpyxl

@@ -1,7 +1,6 @@
 """`ntswatch init`'s geography, checked on the real boundary files in a real DuckDB file."""
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from ntswatch_geo.db import connect

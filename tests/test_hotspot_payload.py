@@ -7,7 +7,6 @@ import geopandas as gpd
 import h3.api.basic_int as h3i
 import numpy as np
 import pandas as pd
-import shapely
 
 from ntswatch_geo import hotspot_maps as hm
 from ntswatch_geo.hotspots import BIN_LABELS

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from ntswatch_geo import maps, overview as ov
 from ntswatch_geo.config import PROJECT_ROOT

@@ -3,7 +3,6 @@ Package level on the demo database plus reports entered now, and the page throug
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest

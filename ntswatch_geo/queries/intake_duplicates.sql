@@ -5,6 +5,9 @@
 -- degrees, >= $radius_m wide, so the 3 x 3 neighbouring cells hold every candidate), or when either has
 -- location_precision 'district' and both are in the same district. Rejected and synthetic reports are not
 -- compared against. duplicate_of = the lowest matching id.
+-- $date_from, $date_to: the earliest and latest occurred_date among intake_rows. Constants, so the stores
+-- filter on them before anything is read (PostgreSQL: pushed down to the index on category, occurred_date;
+-- the semi-join alone would pull every report through the postgres extension for each submission).
 UPDATE intake_rows SET duplicate_of = found.duplicate_of
 FROM (
 WITH new AS (
@@ -20,7 +23,8 @@ earlier AS (
            CAST(floor(r.lat / $cell_deg) AS BIGINT) AS cy, CAST(floor(r.lon / $cell_deg) AS BIGINT) AS cx
     FROM reports r
     SEMI JOIN day_keys k ON r.category = k.category AND r.occurred_date = k.occurred_date
-    WHERE NOT r.is_synthetic AND r.status <> 'rejected'
+    WHERE r.occurred_date BETWEEN $date_from AND $date_to
+      AND r.is_synthetic = false AND r.status <> 'rejected'
     UNION ALL
     SELECT * FROM new
 ),

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..db import next_ids, run_query, transaction
 from . import normalise as nz
@@ -90,7 +91,9 @@ def _insert_reports(con, prep: Prepared, ok_pos: np.ndarray, row_nos, params: di
     finally:
         con.unregister("intake_rows_arrow")
     try:
-        run_query(con, "intake_duplicates", {"radius_m": DUPLICATE_RADIUS_M, "cell_deg": DUPLICATE_CELL_DEG})
+        days = pc.min_max(rows["occurred_date"]).as_py()
+        run_query(con, "intake_duplicates", {"radius_m": DUPLICATE_RADIUS_M, "cell_deg": DUPLICATE_CELL_DEG,
+                                             "date_from": days["min"], "date_to": days["max"]})
         found = con.execute("SELECT id, duplicate_of FROM intake_rows WHERE duplicate_of IS NOT NULL "
                             "ORDER BY id").fetchnumpy()
         dups = np.full(len(ids), -1, dtype=np.int64)
