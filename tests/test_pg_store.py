@@ -126,6 +126,9 @@ def test_the_dashboard_through_duckdb_sees_only_the_scope_and_a_district_officer
         assert off.execute("SELECT count(*), min(district_code), max(district_code) FROM reports").fetchone() == (
             in4804, "4804", "4804")
         assert app.execute("SELECT count(*) FROM reports").fetchone()[0] == 0     # before sign-in: nothing
+        # the pages' data version, computed on the server: under the same row security
+        from ntswatch_geo.ui.data import data_version
+        assert data_version(gov)[0] == in48 and data_version(off)[0] == in4804 and data_version(app) == (0, 0, 0)
     finally:
         for c in (gov, off, app):
             c.close()

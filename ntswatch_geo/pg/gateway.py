@@ -181,6 +181,12 @@ def next_ids(con, sequence: str, n: int):
     return got["id"].astype(np.int64)
 
 
+def on_server(con, sql: str):
+    """Run one read-only `sql` (no parameters) on the PostgreSQL server itself, as the connection's login and so
+    under its row security, e.g. an aggregate the extension would otherwise compute in DuckDB from every row."""
+    return con.execute(f"SELECT * FROM postgres_query('{CATALOG}', {sql_literal(sql)})")
+
+
 def _literal(v) -> str:
     import datetime as dt
     if v is None:

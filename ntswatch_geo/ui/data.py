@@ -10,9 +10,18 @@ from ..scope import Scope
 from .session import connection
 
 
+_VERSION_SQL = ("SELECT count(*) AS n, coalesce(max(id), 0) AS max_id, CAST(coalesce(sum(version), 0) AS BIGINT) "
+                "AS changes FROM reports")
+
+
 def data_version(con) -> tuple:
-    """Changes whenever reports are added or change status (cheap: one aggregate)."""
-    return con.execute("SELECT count(*), coalesce(max(id), 0), coalesce(sum(version), 0) FROM reports").fetchone()
+    """Changes whenever reports are added or change status (cheap: one aggregate). On PostgreSQL the server
+    computes it (under the login's row security): through the postgres extension DuckDB would pull the id and
+    version of every report on each page run."""
+    from ..pg.gateway import is_pg, on_server
+    if is_pg(con):
+        return tuple(int(v) for v in on_server(con, _VERSION_SQL).fetchone())
+    return con.execute(_VERSION_SQL).fetchone()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
