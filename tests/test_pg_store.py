@@ -319,3 +319,17 @@ def test_pg_password_prints_the_password_a_public_host_signs_in_with_and_refuses
         assert con.execute("SELECT current_user").fetchone()[0] == roles.PUBLIC
     bad = CliRunner().invoke(app, ["pg-password", "postgres"])
     assert bad.exit_code == 2 and "not a login role" in bad.output and "Traceback" not in bad.output
+
+
+def test_a_process_that_opened_the_store_leaves_no_extension_folder_behind(demo_pg):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from ntswatch_geo.db import connect; from ntswatch_geo.pg import gateway; "
+            "c = connect(sys.argv[1], read_only=True); c.execute('SELECT count(*) FROM reports').fetchone(); "
+            "print(gateway._ext_dir); c.close()")
+    out = subprocess.run([sys.executable, "-c", code, demo_pg], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    folder = Path(out.stdout.strip().splitlines()[-1])
+    assert folder.name.startswith("ntswatch-duckdb-ext-") and not folder.exists()

@@ -22,8 +22,10 @@ makes every `cursor()` (one per dashboard script run, one per thread) use the se
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
 import tempfile
 import threading
 from functools import lru_cache
@@ -57,6 +59,7 @@ def postgres_extension_path() -> Path:
         if _ext_dir is None or not (_ext_dir / "postgres_scanner.duckdb_extension").exists():
             _ext_dir = Path(tempfile.mkdtemp(prefix="ntswatch-duckdb-ext-"))     # mode 700, this process's own
             os.symlink(src, _ext_dir / "postgres_scanner.duckdb_extension")
+            atexit.register(shutil.rmtree, _ext_dir, True)         # removed when the process ends
         return _ext_dir / "postgres_scanner.duckdb_extension"
 
 
