@@ -216,11 +216,15 @@ def module_store_copy(request, tmp_path_factory):
     _drop_made(made)
 
 
+SIGNALS_SCENARIO = Path(__file__).resolve().parent / "fixtures" / "scenarios" / "trends_signals.toml"
+SIGNALS_REPORTS, SIGNALS_SEED = 150_000, 5
+
+
 @pytest.fixture(scope="session", params=STORES)
 def signals_store(request, tmp_path_factory):
     """The trend-signals database (tests/test_trends_signals.py; test_briefing.py reads it too), built once per
-    session in each store: 150,000 background reports (seed 5) and the planted signals of
-    fixtures/scenarios/trends_signals.toml. Read-only use."""
+    session in each store: SIGNALS_REPORTS background reports (seed SIGNALS_SEED, data to DEMO_END) and the planted
+    signals of SIGNALS_SCENARIO. Read-only use."""
     from ntswatch_geo.db import connect
     from ntswatch_geo.scenario import load_scenario
     from ntswatch_geo.synth import generate
@@ -228,8 +232,7 @@ def signals_store(request, tmp_path_factory):
     made: list = []
     db = _store_maker(request.param, request, tmp_path_factory.mktemp("signals"), made)("geo")
     con = connect(db)
-    generate(con, 150_000, seed=5, end_date=DEMO_END,
-             scenario=load_scenario(Path(__file__).parent / "fixtures" / "scenarios" / "trends_signals.toml"))
+    generate(con, SIGNALS_REPORTS, seed=SIGNALS_SEED, end_date=DEMO_END, scenario=load_scenario(SIGNALS_SCENARIO))
     con.close()
     yield db
     _drop_made(made)

@@ -333,3 +333,43 @@ def test_a_process_that_opened_the_store_leaves_no_extension_folder_behind(demo_
     assert out.returncode == 0, out.stderr
     folder = Path(out.stdout.strip().splitlines()[-1])
     assert folder.name.startswith("ntswatch-duckdb-ext-") and not folder.exists()
+
+
+def _sent(capfd, con, work) -> str:
+    """What the postgres extension sends to the server while `work()` runs (its debug echo, read from stdout)."""
+    capfd.readouterr()
+    con.execute("SET pg_debug_show_queries = true")
+    try:
+        work()
+    finally:
+        con.execute("SET pg_debug_show_queries = false")
+    out = capfd.readouterr()
+    return out.out + out.err
+
+
+def test_a_submission_and_a_page_run_read_only_the_rows_they_need_from_the_server(demo_pg, capfd):
+    """A public submission's duplicate check asks the server for the reports of the days being stored only (the
+    index on category, occurred_date serves it), not for every report; the pages' data version is one aggregate
+    computed on the server, not every report's id and version pulled into DuckDB."""
+    from ntswatch_geo.ui.data import data_version
+
+    con = connect(as_role(demo_pg, roles.PUBLIC))
+    try:
+        sent = _sent(capfd, con, lambda: submit_report(con, report_fields(3), channel="online", actor="public",
+                                                       now=NOW, client="198.51.100.7", guard=False))
+    finally:
+        con.close()
+    scans = [q for q in sent.splitlines() if q.startswith("COPY (SELECT") and '"reports"' in q]
+    assert scans and all('"occurred_date" >= \'2026-10-04\' AND "occurred_date" <= \'2026-10-04\'' in q
+                         for q in scans), scans
+    gov = connect(as_role(demo_pg, roles.scope_role(GOVERNOR)))
+    try:
+        version = []
+        sent = _sent(capfd, gov, lambda: version.append(data_version(gov)))
+    finally:
+        gov.close()
+    assert 'FROM "public"."reports"' not in sent and "sum(version)" in sent, sent
+    with psycopg.connect(demo_pg) as owner:
+        want = owner.execute("SELECT count(*), max(id), sum(version) FROM reports WHERE province_code = '48'"
+                             ).fetchone()
+    assert version == [tuple(int(v) for v in want)]

@@ -8,7 +8,6 @@ factor 4). `planted_signals` holds the exact extra reports per month: the truth 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,17 +19,16 @@ from ntswatch_geo.db import connect
 from ntswatch_geo.filters import Filters
 from ntswatch_geo.scope import Scope
 
-SCENARIO = Path(__file__).resolve().parent / "fixtures" / "scenarios" / "trends_signals.toml"
-END = dt.date(2026, 10, 31)
-SEED = 5
-N_REPORTS = 150_000
+from conftest import DEMO_END as END
+
 ANALYST = Scope("analyst")
 RAMP = Filters(dt.date(2024, 11, 1), dt.date(2026, 10, 31), districts=("2706",))
 
 
 @pytest.fixture(scope="module")
 def con(signals_store):
-    """The scenario database (conftest.signals_store: N_REPORTS reports, seed SEED, SCENARIO), in each store."""
+    """The scenario database (conftest.signals_store: SIGNALS_REPORTS reports, seed SIGNALS_SEED, the planted
+    signals of SIGNALS_SCENARIO), in each store."""
     c = connect(signals_store)
     yield c
     c.close()
