@@ -38,6 +38,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "backup": ("database backup", "สำรองฐานข้อมูล"),
     "restore": ("database restore", "กู้คืนฐานข้อมูล"),
     "view_audit": ("viewed the audit trail", "ดูบันทึกการตรวจสอบ"),
+    "coop_activity_added": ("recorded a cooperation activity", "บันทึกกิจกรรมความร่วมมือ"),
+    "coop_import": ("imported cooperation activities", "นำเข้ากิจกรรมความร่วมมือ"),
 }
 
 

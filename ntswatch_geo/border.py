@@ -47,9 +47,25 @@ def border_facts(districts: gpd.GeoDataFrame, lao: gpd.GeoDataFrame, khm: gpd.Ge
     return out
 
 
+def international_stretches(districts: gpd.GeoDataFrame, lao: gpd.GeoDataFrame, khm: gpd.GeoDataFrame,
+                            stretches: gpd.GeoSeries, facts: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Per border district and country it borders (facts: border_facts): the part of its border stretch within
+    BUFFER_M of that country, with its length (km) — what `init` stores in border_stretches (lon/lat)."""
+    rows = []
+    for country, nb, col in (("LA", lao, "border_km_la"), ("KH", khm, "border_km_kh")):
+        zone = shapely.union_all(nb.geometry.to_crs(METRIC_CRS).values).buffer(BUFFER_M)
+        for i in districts.index[(facts[col] > 0).values]:
+            line = shapely.intersection(stretches.loc[i], zone)
+            rows.append((districts.at[i, "code"], country, round(float(facts.at[i, col]), 3), line))
+    out = gpd.GeoDataFrame(rows, columns=["district_code", "country", "km", "geometry"], geometry="geometry",
+                           crs=METRIC_CRS).to_crs(4326)
+    return out.sort_values(["district_code", "country"]).reset_index(drop=True)
+
+
 def parallel_areas(districts: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame,
                    stretches: gpd.GeoSeries, is_border: pd.Series) -> pd.DataFrame:
-    """Thai border district × neighbour district pairs whose shared stretch exceeds MIN_PAIR_KM."""
+    """Thai border district × neighbour district pairs whose shared stretch exceeds MIN_PAIR_KM, with that
+    shared stretch (`geom`, lon/lat WKB-ready shapely lines)."""
     nb = neighbours.to_crs(METRIC_CRS)
     zones = nb.geometry.buffer(BUFFER_M).values
     tree = shapely.STRtree(zones)
@@ -57,11 +73,13 @@ def parallel_areas(districts: gpd.GeoDataFrame, neighbours: gpd.GeoDataFrame,
     for i in districts.index[is_border.values]:
         s = stretches.loc[i]
         for j in tree.query(s, predicate="intersects"):
-            km = shapely.length(shapely.intersection(s, zones[j])) / 1000.0
+            shared = shapely.intersection(s, zones[j])
+            km = shapely.length(shared) / 1000.0
             if km > MIN_PAIR_KM:
-                rows.append((districts.at[i, "code"], nb.iloc[j]["id"], nb.iloc[j]["country"], round(km, 3)))
-    return (pd.DataFrame(rows, columns=["district_code", "neighbour_id", "country", "shared_km"])
-            .sort_values(["district_code", "neighbour_id"]).reset_index(drop=True))
+                rows.append((districts.at[i, "code"], nb.iloc[j]["id"], nb.iloc[j]["country"], round(km, 3), shared))
+    out = pd.DataFrame(rows, columns=["district_code", "neighbour_id", "country", "shared_km", "geom"])
+    out["geom"] = gpd.GeoSeries(out["geom"], crs=METRIC_CRS).to_crs(4326).values
+    return out.sort_values(["district_code", "neighbour_id"]).reset_index(drop=True)
 
 
 def points_on_stretch(stretch, n: int) -> list[tuple[float, float]]:

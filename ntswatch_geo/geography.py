@@ -31,11 +31,12 @@ class Geography:
 
     b: Boundaries
     facts: pd.DataFrame
-    parallel: pd.DataFrame
+    parallel: pd.DataFrame           # with `geom`: the pair's shared stretch (lon/lat)
     mwcc: pd.DataFrame
     mwcc_not_public: int
     crossings: pd.DataFrame
     meta: dict[str, str]
+    stretches: gpd.GeoDataFrame | None = None   # border_stretches: district × country, lon/lat lines
 
 
 def _read_csv(path: Path, columns: list[str]) -> pd.DataFrame:
@@ -114,6 +115,7 @@ def build_geography(boundaries_dir: Path, data_dir: Path) -> Geography:
     facts = border.border_facts(b.districts, b.lao, b.khm, stretches)
     neighbours = gpd.GeoDataFrame(pd.concat([b.lao, b.khm], ignore_index=True), crs=4326)
     parallel = border.parallel_areas(b.districts, neighbours, stretches, facts["is_border"])
+    international = border.international_stretches(b.districts, b.lao, b.khm, stretches, facts)
     mwcc, not_public = read_mwcc_sites(data_dir / "mwcc_sites.csv", b.districts)
     crossings = read_crossings(data_dir / "border_crossings.csv", b, stretches)
     meta = {f"sha256:{n}": sha256_of(boundaries_dir / n) for n in BOUNDARY_FILES}
@@ -122,7 +124,7 @@ def build_geography(boundaries_dir: Path, data_dir: Path) -> Geography:
         "parallel_min_pair_km": str(border.MIN_PAIR_KM), "mwcc_programme_districts": "44",
         "mwcc_not_public": str(not_public),
     })
-    return Geography(b, facts, parallel, mwcc, not_public, crossings, meta)
+    return Geography(b, facts, parallel, mwcc, not_public, crossings, meta, international)
 
 
 def _wkb(geoms) -> list[bytes]:
@@ -136,24 +138,35 @@ def write_geography(con, g: Geography) -> None:
     cent = d.geometry.to_crs(border.METRIC_CRS).representative_point().to_crs(4326)
     d = d.assign(centroid_lat=cent.y.values, centroid_lon=cent.x.values)
     nb = pd.concat([g.b.lao, g.b.khm], ignore_index=True).sort_values("id")
+    nb_cent = gpd.GeoSeries(nb.geometry.values, crs=4326).to_crs(border.METRIC_CRS).representative_point().to_crs(4326)
+    nb = nb.assign(centroid_lat=nb_cent.y.values, centroid_lon=nb_cent.x.values)
+    stretches = g.stretches if g.stretches is not None else gpd.GeoDataFrame(
+        {"district_code": [], "country": [], "km": []}, geometry=[], crs=4326)
     frames = {
         "provinces_df": g.b.provinces.assign(wkb=_wkb(g.b.provinces.geometry.values)).drop(columns="geometry"),
         "districts_df": pd.DataFrame(d.drop(columns="geometry")).assign(wkb=_wkb(d.geometry.values)),
         "neighbours_df": pd.DataFrame(nb.drop(columns="geometry")).assign(wkb=_wkb(nb.geometry.values)),
-        "parallel_df": g.parallel, "mwcc_df": g.mwcc, "crossings_df": g.crossings,
+        "parallel_df": g.parallel.assign(wkb=_wkb(g.parallel["geom"].values)).drop(columns="geom"),
+        "stretches_df": pd.DataFrame(stretches.drop(columns="geometry")).assign(wkb=_wkb(stretches.geometry.values)),
+        "mwcc_df": g.mwcc, "crossings_df": g.crossings,
         "meta_df": pd.DataFrame(sorted(g.meta.items()), columns=["key", "value"]),
     }
 
     def work():
-        con.execute("DELETE FROM parallel_areas; DELETE FROM mwcc_sites; DELETE FROM border_crossings; "
+        con.execute("DELETE FROM border_stretches; DELETE FROM parallel_areas; DELETE FROM mwcc_sites; DELETE FROM border_crossings; "
                     "DELETE FROM neighbour_districts; DELETE FROM districts; DELETE FROM provinces; "
                     "DELETE FROM geography_meta")
         con.execute("INSERT INTO provinces SELECT code, name_th, name_en, area_km2, ST_GeomFromWKB(wkb) FROM provinces_df ORDER BY code")
         con.execute("""INSERT INTO districts SELECT code, province_code, name_th, name_en, source_name_th, area_km2,
                        border_country, border_km_la, border_km_kh, is_border, centroid_lat, centroid_lon, geom_fixed,
                        ST_GeomFromWKB(wkb) FROM districts_df ORDER BY code""")
-        con.execute("INSERT INTO neighbour_districts SELECT id, country, name_en, province_en, ST_GeomFromWKB(wkb) FROM neighbours_df ORDER BY id")
-        con.execute("INSERT INTO parallel_areas SELECT district_code, neighbour_id, country, shared_km FROM parallel_df")
+        con.execute("INSERT INTO neighbour_districts (id, country, name_en, province_en, geom, centroid_lat, "
+                    "centroid_lon) SELECT id, country, name_en, province_en, ST_GeomFromWKB(wkb), centroid_lat, "
+                    "centroid_lon FROM neighbours_df ORDER BY id")
+        con.execute("INSERT INTO parallel_areas (district_code, neighbour_id, country, shared_km, geom) "
+                    "SELECT district_code, neighbour_id, country, shared_km, ST_GeomFromWKB(wkb) FROM parallel_df")
+        con.execute("INSERT INTO border_stretches (district_code, country, km, geom) "
+                    "SELECT district_code, country, km, ST_GeomFromWKB(wkb) FROM stretches_df")
         con.execute("INSERT INTO mwcc_sites SELECT district_code, border, source_url FROM mwcc_df")
         con.execute("""INSERT INTO border_crossings SELECT id, name_en, name_th, crossing_type, district_code, country,
                        lat, lon, approximate, source, ST_Point(lon, lat) FROM crossings_df""")

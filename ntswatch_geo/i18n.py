@@ -1,7 +1,8 @@
 """Thai and English: one string catalogue per language, names, numbers and dates.
 
-Catalogues are `locales/th.toml` and `locales/en.toml` (flat keys; a test checks both have the same keys and
-the same {placeholders}). Thai mode shows Buddhist-era years (พ.ศ. = ค.ศ. + 543) and Thai month
+Catalogues are `locales/th.toml` and `locales/en.toml`, plus one pair per topic `locales/th.<topic>.toml` /
+`locales/en.<topic>.toml` merged in (a key defined twice is an error; flat keys; a test checks both languages
+have the same keys and the same {placeholders}). Thai mode shows Buddhist-era years (พ.ศ. = ค.ศ. + 543) and Thai month
 abbreviations; numbers use Arabic digits with thousands separators in both languages, as Thai government
 documents usually do.
 """
@@ -27,8 +28,14 @@ def catalogue(lang: str) -> dict[str, str]:
     """The flat key → text mapping of one language."""
     if lang not in LANGS:
         raise ValueError(f"language {lang!r}: allowed {', '.join(LANGS)}")
-    text = (LOCALES_DIR / f"{lang}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
+    out = _flatten(tomllib.loads((LOCALES_DIR / f"{lang}.toml").read_text(encoding="utf-8")))
+    for path in sorted(LOCALES_DIR.glob(f"{lang}.*.toml")):
+        more = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        twice = sorted(set(more) & set(out))
+        if twice:
+            raise ValueError(f"{path.name}: keys already defined: {', '.join(twice[:5])}")
+        out.update(more)
+    return out
 
 
 def _flatten(d: dict, prefix: str = "") -> dict[str, str]:

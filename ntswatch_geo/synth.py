@@ -82,7 +82,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import border
 from .boundaries import METRIC_CRS
 from .db import next_ids, transaction
 from .errors import InputError
@@ -237,26 +236,29 @@ def _load_geo(con) -> _Geo:
         WHERE d.is_border ORDER BY d.code""").fetchall()
     if not dist:
         raise InputError("the database has no border districts: run `ntswatch init` first")
-    others = con.execute("SELECT code, ST_AsWKB(geom) FROM districts WHERE NOT is_border ORDER BY code").fetchall()
-    foreign = con.execute("SELECT id, ST_AsWKB(geom) FROM neighbour_districts ORDER BY id").fetchall()
+    stretch_rows = con.execute("SELECT district_code, country, ST_AsWKB(geom) FROM border_stretches "
+                               "ORDER BY district_code, country").fetchall()
+    if not stretch_rows:
+        raise InputError("the database has no border stretches (stored by `ntswatch init` since schema 14): "
+                         "run `ntswatch init` again")
     xs = con.execute("SELECT district_code, id, coalesce(nullif(name_th, ''), name_en), crossing_type, lon, lat "
                      "FROM border_crossings ORDER BY district_code, id").fetchall()
     h = hashlib.sha256()
-    for rows in (dist, others, foreign, xs):
+    for rows in (dist, stretch_rows, xs):
         for r in rows:
             h.update(repr(r).encode())
     key = h.hexdigest()
     if key not in _GEO_CACHE:
         if len(_GEO_CACHE) > 4:
             _GEO_CACHE.clear()
-        _GEO_CACHE[key] = _build_geo(dist, others, foreign, xs)
+        _GEO_CACHE[key] = _build_geo(dist, stretch_rows, xs)
     return _GEO_CACHE[key]
 
 
-def _build_geo(dist, others, foreign, xs) -> _Geo:
+def _build_geo(dist, stretch_rows, xs) -> _Geo:
     codes = [r[0] for r in dist]
     polys = list(shapely.from_wkb([bytes(r[6]) for r in dist]))
-    stretches = _anchor_lines(polys, [bytes(r[1]) for r in others], [bytes(r[1]) for r in foreign])
+    stretches = _anchor_lines(polys, codes, stretch_rows)
     b_lon, b_lat, b_cnt = [], [], []
     for line in stretches:
         pts = _points_along(line)
@@ -283,22 +285,22 @@ def _build_geo(dist, others, foreign, xs) -> _Geo:
     )
 
 
-def _anchor_lines(polys, other_wkb, foreign_wkb) -> list:
-    """Each border district's international border stretch (UTM 48N): its boundary where no other Thai
-    district lies, within border.BUFFER_M of a Lao or Cambodian district (so not the sea coast)."""
+def _anchor_lines(polys, codes, stretch_rows) -> list:
+    """Each border district's international border stretch (UTM 48N), as `ntswatch init` stored it in
+    border_stretches (ntswatch_geo/border.py: the part of its boundary on Thailand's outer boundary within
+    border.BUFFER_M of Laos or Cambodia, so not the sea coast); the district boundary where it is shorter
+    than one anchor spacing."""
+    by_code: dict[str, list] = {c: [] for c in codes}
+    for code, _country, wkb in stretch_rows:
+        if code in by_code and wkb is not None:
+            by_code[code].append(shapely.from_wkb(bytes(wkb)))
     mine = gpd.GeoSeries(polys, crs=4326).to_crs(METRIC_CRS).values
-    thai = np.concatenate([mine, gpd.GeoSeries(shapely.from_wkb(other_wkb), crs=4326).to_crs(METRIC_CRS).values])
-    nb = gpd.GeoSeries(shapely.from_wkb(foreign_wkb), crs=4326).to_crs(METRIC_CRS).values
-    thai_tree, nb_tree = shapely.STRtree(thai), shapely.STRtree(nb)
     out = []
-    for i, g in enumerate(mine):
-        touching = [j for j in thai_tree.query(g, predicate="intersects") if j != i]
-        outer = shapely.difference(g.boundary, shapely.union_all(thai[touching]).buffer(1.0)) if touching else g.boundary
-        near = nb_tree.query(g.buffer(border.BUFFER_M), predicate="intersects")
-        line = shapely.intersection(outer, shapely.union_all(nb[near]).buffer(border.BUFFER_M)) if len(near) else outer
-        if shapely.length(line) < ANCHOR_SPACING_M:
-            line = outer if shapely.length(outer) >= ANCHOR_SPACING_M else g.boundary
-        out.append(line)
+    for code, g in zip(codes, mine):
+        parts = by_code[code]
+        line = (gpd.GeoSeries([shapely.union_all(parts)], crs=4326).to_crs(METRIC_CRS).values[0]
+                if parts else shapely.LineString())
+        out.append(line if shapely.length(line) >= ANCHOR_SPACING_M else g.boundary)
     return out
 
 

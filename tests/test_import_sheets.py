@@ -31,6 +31,12 @@ OFFICER = Scope("district_officer", "27", "2706", "off2706")
 TABLES = ("reports", "quarantine", "audit_events", "import_batches", "import_batch_sheets", "audit_log")
 
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """CLI imports write their rejects CSV into the current folder for a PostgreSQL store: keep it here."""
+    monkeypatch.chdir(tmp_path)
+
 @pytest.fixture(scope="module")
 def module_con(module_store_copy):
     path = module_store_copy("geo")

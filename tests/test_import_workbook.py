@@ -85,6 +85,12 @@ def office_workbook(path: Path, summary: bool = False) -> Path:
     return path
 
 
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path, monkeypatch):
+    """CLI imports write their rejects CSV into the current folder for a PostgreSQL store: keep it here."""
+    monkeypatch.chdir(tmp_path)
+
 @pytest.fixture(scope="module")
 def module_con(module_store_copy):
     path = module_store_copy("geo")

@@ -83,8 +83,9 @@ def _use(con, intake: bool = False) -> None:
     con.execute(f"SET search_path = '{path}'")
 
 
-# an INSERT INTO reports (after any comments): redirected to reports_incoming where row security applies
-_INSERT_REPORTS = re.compile(r"^((?:\s|--[^\n]*\n)*INSERT\s+INTO\s+)reports(?=[\s(])", re.I)
+# an INSERT INTO reports or coop_activities (after any comments): redirected to its *_incoming table where row
+# security applies (pg/migrations/013, 015)
+_INSERT_SCOPED = re.compile(r"^((?:\s|--[^\n]*\n)*INSERT\s+INTO\s+)(reports|coop_activities)(?=[\s(])", re.I)
 
 
 class PgConnection:
@@ -113,7 +114,7 @@ class PgConnection:
 
     def _sql(self, query):
         if (self.rls or self.intake) and isinstance(query, str):
-            return _INSERT_REPORTS.sub(rf"\1{CATALOG}.public.reports_incoming", query, count=1)
+            return _INSERT_SCOPED.sub(rf"\1{CATALOG}.public.\2_incoming", query, count=1)
         return query
 
     def execute(self, query, parameters=None):
