@@ -137,6 +137,8 @@ def test_info_json_reports_the_geography_counts(geo_db):
     c = data["counts"]
     assert (c["districts"], c["districts_with_dopa_code"], c["provinces"], c["neighbour_districts"]) == (928, 928, 77, 345)
     assert c["border_districts"] == 67 and c["parallel_areas"] > 67
+    assert c["border_stretches"] == 68                       # one district faces both Laos and Cambodia
+    assert (c["coop_activities"], c["coop_activities_synthetic"]) == (0, 0)
     assert data["mwcc"] == {"programme_districts": 44, "named": 37, "not_public": 7}
 
 

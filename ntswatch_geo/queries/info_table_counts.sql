@@ -12,12 +12,15 @@ with counts as (
     union all select 'neighbour_districts_la', count(*) from neighbour_districts where country = 'LA'
     union all select 'neighbour_districts_kh', count(*) from neighbour_districts where country = 'KH'
     union all select 'parallel_areas', count(*) from parallel_areas
+    union all select 'border_stretches', count(*) from border_stretches
     union all select 'mwcc_sites_named', count(*) from mwcc_sites
     union all select 'border_crossings', count(*) from border_crossings
     union all select 'border_crossings_approximate', count(*) from border_crossings where approximate
     union all select 'categories', count(*) from categories
     union all select 'reports', count(*) from reports
     union all select 'reports_synthetic', count(*) from reports where is_synthetic
+    union all select 'coop_activities', count(*) from coop_activities
+    union all select 'coop_activities_synthetic', count(*) from coop_activities where is_synthetic
 )
 
 select table_name, n from counts
