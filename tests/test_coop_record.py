@@ -54,7 +54,8 @@ def test_every_problem_of_a_bad_activity_is_named_with_its_field_value_and_what_
                         ("facing", "not_a_parallel_area"), ("la_youth", "not_facing"),
                         ("th_citizens", "out_of_range"), ("budget_thb", "not_a_number")}
     text_en, text_th = record.issues_text(c.issues, "en"), record.issues_text(c.issues, "th")
-    assert "allowed: workshop" in text_en and "Paoy Paet" in text_en and "faces KH, not LA" in text_en
+    assert "allowed: workshop" in text_en and "Paoy Paet" in text_en
+    assert "3 Lao youth: Aranyaprathet faces Cambodia only, not Laos" in text_en
     assert "ประเภทที่ใช้ได้" in text_th and "ไม่ใช่พื้นที่คู่ขนาน" in text_th
 
 
@@ -151,3 +152,17 @@ def test_on_postgresql_a_district_officers_login_reads_and_adds_only_the_own_dis
         assert off.execute("SELECT count(*), min(district_code) FROM coop_activities").fetchone() == (1, "2706")
     finally:
         off.close()
+
+
+def test_swot_notes_written_with_an_activity_name_it_and_a_refused_note_leaves_nothing_stored(con):
+    from ntswatch_geo import sites
+    too_long = "ก" * (sites.MAX_NOTE_CHARS + 1)
+    with pytest.raises(InputError, match="swot_threats"):
+        record.add(con, GOOD, actor="off2706", scope=OFFICER, today=TODAY,
+                   swot={"strengths": "แกนนำสองฝั่งรู้จักกัน", "threats": too_long})
+    assert con.execute("SELECT (SELECT count(*) FROM coop_activities), (SELECT count(*) FROM swot_notes)"
+                       ).fetchone() == (0, 0)
+    new_id = record.add(con, GOOD, actor="off2706", scope=OFFICER, today=TODAY, swot_neighbour=PAOY_PAET,
+                        swot={"strengths": "แกนนำสองฝั่งรู้จักกัน", "weaknesses": "  "})
+    assert con.execute("SELECT kind, activity_id, neighbour_id, district_code FROM swot_notes").fetchall() == [
+        ("strengths", new_id, PAOY_PAET, "2706")]

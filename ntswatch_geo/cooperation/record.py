@@ -39,7 +39,8 @@ from ..reports.places import Issue, PlaceIndex, fold, resolve
 from ..scope import Scope
 from ..thai import ascii_digits
 from .taxonomy import (ACTIVITY_TYPE_BY_KEY, ACTIVITY_TYPE_KEYS, ACTIVITY_TYPE_WORDS, ACTIVITY_TYPES,
-                       MAX_BUDGET_THB, MAX_DAYS, MAX_PARTICIPANTS, MAX_TEXT, PARTICIPANT_COLUMNS, SIDE_COUNTRY)
+                       MAX_BUDGET_THB, MAX_DAYS, MAX_PARTICIPANTS, MAX_TEXT, PARTICIPANT_COLUMNS, SIDE_COUNTRY,
+                       participant_label)
 
 FIELDS = ("activity_type", "start_date", "end_date", "province", "district", "facing", "title",
           *PARTICIPANT_COLUMNS, "change_agents", "budget_thb", "outcome")
@@ -259,10 +260,15 @@ def check(con, raw: dict, scope: Scope | None = None, today: dt.date | None = No
             out[col] = 0
         side = col.split("_", 1)[0]
         if out[col] and code and side in SIDE_COUNTRY and SIDE_COUNTRY[side] not in countries:
-            faces = ", ".join(sorted(countries)) or "no country"
+            names = {"LA": ("Laos", "สปป.ลาว", "Lao"), "KH": ("Cambodia", "กัมพูชา", "Cambodian")}
+            faces_en = " and ".join(names[c][0] for c in sorted(countries)) or "no district across the border"
+            faces_th = " และ ".join(names[c][1] for c in sorted(countries)) or "ไม่มีพื้นที่คู่ขนาน"
+            other = names[SIDE_COUNTRY[side]]
             issues.append(Issue(col, "not_facing", str(out[col]),
-                                f"{col}: the district faces {faces}, not {SIDE_COUNTRY[side]}",
-                                f"{col}: อำเภอนี้ติดกับ {faces} ไม่ใช่ {SIDE_COUNTRY[side]}"))
+                                f"{out[col]} {participant_label(col, 'en')}: {g.districts[code][5]} faces "
+                                f"{faces_en} only, not {other[0]}; leave the {other[2]} columns empty",
+                                f"{participant_label(col, 'th')} {out[col]} คน: อำเภอ{g.districts[code][4]}ติดกับ"
+                                f"{faces_th}เท่านั้น ไม่ใช่{other[1]} ให้เว้นช่องผู้เข้าร่วมฝั่ง{other[1]}ว่างไว้"))
     v = raw.get("change_agents")
     try:
         out["change_agents"] = parse_count(v, "change agents", "ผู้นำการเปลี่ยนแปลง")
@@ -378,17 +384,28 @@ def issues_text(issues: list[Issue], lang: str = "en") -> str:
 
 
 def add(con, raw: dict, *, actor: str, scope: Scope | None = None, today: dt.date | None = None,
-        lang: str = "en") -> int | None:
+        lang: str = "en", swot: dict[str, str] | None = None, swot_neighbour: str | None = None) -> int | None:
     """Check and store one activity from the entry form, in one transaction; its id, or None when the same
-    activity is already recorded. InputError lists every problem (field, value, what is allowed)."""
+    activity is already recorded (its SWOT notes are then not added again). `swot`: {kind: text} SWOT notes
+    written with it (sites.add_note, naming the activity; `swot_neighbour`: the parallel area they are about),
+    stored in the same transaction: a note refused leaves nothing stored. InputError lists every problem."""
     from .. import audit
     checked = check(con, raw, scope, today)
     if not checked.ok:
         raise InputError(issues_text(checked.issues, lang))
 
+    notes = {k: v for k, v in (swot or {}).items() if isinstance(v, str) and v.strip()}
+
     def work():
+        from ..sites import add_note
         new_id = store(con, [checked.activity], actor=actor, source="entry")[0]
         if new_id is not None:
+            for kind, text in notes.items():
+                try:
+                    add_note(con, checked.activity["district_code"], kind, text, actor, scope=scope,
+                             activity_id=new_id, neighbour_id=swot_neighbour)
+                except InputError as exc:
+                    raise InputError(f"swot_{kind}: {exc}") from None
             audit.record(con, "coop_activity_added", actor=actor, role=scope.role if scope else None,
                          object_type="coop_activity", object_id=new_id,
                          detail={"district_code": checked.activity["district_code"],
