@@ -30,13 +30,20 @@ def database_info(con) -> dict:
 
 
 def clear_synthetic(con) -> int:
-    """Delete every synthetic report and the generator's records, in one transaction; returns rows deleted."""
+    """Delete every synthetic report, every synthetic cooperation activity (with its facing districts) and the
+    generator's records, in one transaction; returns the reports deleted. A SWOT note someone linked to a
+    synthetic activity is kept, unlinked."""
     def work():
         n = con.execute("SELECT count(*) FROM reports WHERE is_synthetic").fetchone()[0]
         con.execute("DELETE FROM reports WHERE is_synthetic")
         con.execute("DELETE FROM planted_reports")
         con.execute("DELETE FROM planted_signals")
         con.execute("DELETE FROM synth_runs")
+        synthetic = "SELECT id FROM coop_activities WHERE is_synthetic"
+        con.execute(f"UPDATE swot_notes SET activity_id = NULL WHERE activity_id IN ({synthetic})")
+        con.execute(f"DELETE FROM coop_activity_areas WHERE activity_id IN ({synthetic})")
+        con.execute("DELETE FROM coop_activities WHERE is_synthetic")
+        con.execute("DELETE FROM coop_planted_effects")
         return int(n)
 
     return transaction(con, work)

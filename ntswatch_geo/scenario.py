@@ -128,7 +128,7 @@ _SECTIONS = {"base": ("reports_per_month",),
              "seasonality": ("peak_month", "amplitude_la", "amplitude_kh")}
 _CHANNEL_KEYS = ("share", "uptake_midpoint_months", "uptake_scale_months", "off_site_factor")
 _REGION_KEYS = ("provinces", "districts", "rate_factor", "mix")
-_TOP_KEYS = ("name", "description", "base", "space", "seasonality", "channels", "regions", "signal")
+_TOP_KEYS = ("name", "description", "base", "space", "seasonality", "channels", "regions", "signal", "cooperation")
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,7 @@ class Scenario:
     text: str                        # the TOML as read (stored in synth_runs)
     model: Model
     signals: tuple[Signal, ...] = field(default_factory=tuple)
+    cooperation: object = None       # cooperation.demo.CoopModel: the synthetic activities and planted effects
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -247,7 +248,9 @@ def parse_scenario(text: str, source: str = "<scenario>", default_name: str = "s
     if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
         raise InputError(f"{source}: 'signal' must be a list of tables written as [[signal]]; got {type(raw).__name__}")
     signals = tuple(_parse_signal(s, i + 1, source) for i, s in enumerate(raw))
-    return Scenario(name=name, description=desc, source=source, text=text, model=model, signals=signals)
+    from .cooperation.demo import parse_section     # the [cooperation] table (cooperation/demo.py)
+    return Scenario(name=name, description=desc, source=source, text=text, model=model, signals=signals,
+                    cooperation=parse_section(doc.get("cooperation"), source))
 
 
 _MISSING = object()
@@ -502,7 +505,9 @@ def validate(scenario: Scenario, con, end_date: dt.date | None = None) -> Scenar
         if s.end > last_month(end_date):
             raise _where_err(src, where, "end", f"{s.end:%Y-%m}", "is after the generator period", period)
         out.append(replace(s, district_code=code))
-    return replace(scenario, signals=tuple(out))
+    from .cooperation.demo import CoopModel, validate_section
+    coop = validate_section(scenario.cooperation or CoopModel(), table, end_date, src)
+    return replace(scenario, signals=tuple(out), cooperation=coop)
 
 
 def _check_regions(regions: tuple[Region, ...], border: set[str], known: set[str], src: str) -> None:

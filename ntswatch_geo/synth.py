@@ -65,6 +65,11 @@ date, district and point, received Exponential(DUPLICATE_LAG_HOURS) later, clipp
 and planted numbers above count first reports only) and, like every duplicate, count in no statistic; description from Thai/English templates naming the category (ยาบ้า, แรงงานต่างด้าว,
 ช่องทางธรรมชาติ …); place_text from the anchor; no contact details.
 
+Cooperation activities (issue 14). `n_activities` (default 0: none) adds synthetic cooperation activities on
+the real parallel areas and the scenario's planted effects of an activity type on the district's reports
+(extra reports drawn from the same mu, recorded in coop_planted_effects); model and records in
+ntswatch_geo/cooperation/demo.py.
+
 Random numbers come from numpy's PCG64 seeded by SeedSequence(seed), one child stream per part, so the
 parts do not shift one another.
 """
@@ -186,17 +191,23 @@ class SynthResult:
     planted: pd.DataFrame      # the planted_signals rows of this run
     seconds: float
     n_duplicates: int = 0      # second reports of an event (status duplicate), on top of both
+    n_activities: int = 0      # synthetic cooperation activities (cooperation/demo.py)
+    n_effect: int = 0          # extra reports of the planted cooperation effects, on top
+    effects: pd.DataFrame | None = None   # the coop_planted_effects rows of this run
 
     @property
     def n_total(self) -> int:
-        """All reports written: background + planted + duplicates."""
-        return self.n_background + self.n_planted + self.n_duplicates
+        """All reports written: background + planted + planted effects + duplicates."""
+        return self.n_background + self.n_planted + self.n_effect + self.n_duplicates
 
     def summary(self) -> str:
         """One line for the CLI."""
+        coop = (f"; {self.n_activities:,} synthetic cooperation activities"
+                + (f" (+{self.n_effect:,} reports of planted effects)" if self.n_effect else "")
+                if self.n_activities else "")
         return (f"run {self.run_id}: {self.n_total:,} synthetic reports ({self.n_background:,} background + "
                 f"{self.n_planted:,} planted by scenario {self.scenario_name!r} + {self.n_duplicates:,} duplicates), {self.start_date} to {self.end_date}, "
-                f"seed {self.seed}, {self.seconds:.1f} s")
+                f"seed {self.seed}, {self.seconds:.1f} s{coop}")
 
 
 # ------------------------------------------------------------------------------------------- geography
@@ -477,10 +488,14 @@ def _sample_points(rng, geo: _Geo, model: Model, d: np.ndarray, tick: Callable[[
 
 # ------------------------------------------------------------------------------------------- generate
 
-def _check_args(n_reports, seed, end_date: dt.date) -> None:
+def _check_args(n_reports, seed, end_date: dt.date, n_activities=0) -> None:
     if n_reports is not None and (isinstance(n_reports, bool) or not isinstance(n_reports, (int, np.integer))
                                   or n_reports < 0):
         raise InputError(f"number of reports: {n_reports!r} is not allowed; allowed: a whole number >= 0")
+    if n_activities is not None and (isinstance(n_activities, bool) or not isinstance(n_activities, (int, np.integer))
+                                     or not 0 <= n_activities <= 1_000_000):
+        raise InputError(f"number of activities: {n_activities!r} is not allowed; allowed: a whole number from 0 "
+                         "to 1,000,000, or None (the model's expected number)")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**63:
         raise InputError(f"seed: {seed!r} is not allowed; allowed: a whole number from 0 to 2^63-1")
     first = WEBSITE_OPENED
@@ -492,7 +507,8 @@ def _check_args(n_reports, seed, end_date: dt.date) -> None:
 
 
 def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = None,
-             end_date: dt.date | None = None, progress: Progress | None = None) -> SynthResult:
+             end_date: dt.date | None = None, progress: Progress | None = None,
+             n_activities: int | None = 0) -> SynthResult:
     """Write one synthetic run into `reports`, `synth_runs`, `planted_signals` and `planted_reports`.
 
     n_reports: the background total, exactly. None: the scenario's base.reports_per_month sets the rate and
@@ -502,10 +518,12 @@ def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = 
     end_date: the last day with reports (default yesterday); the period starts in January 2023.
     progress: optional callable(step, fraction) with the overall fraction done in [0, 1]; steps are
         'geography', 'model', 'locations', 'attributes', 'writing', 'done'.
+    n_activities: synthetic cooperation activities to add (cooperation/demo.py, the scenario's [cooperation]
+        table): 0 = none (and no planted effects), None = the model's expected number, else exactly that many.
     """
     t0 = time.perf_counter()
     end_date = end_date or default_end_date()
-    _check_args(n_reports, seed, end_date)
+    _check_args(n_reports, seed, end_date, n_activities)
     report = progress or (lambda step, frac: None)
     scenario = validate(scenario or default_scenario(), con, end_date)
     model = scenario.model
@@ -517,10 +535,17 @@ def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = 
     R = _rate(mm.mu, n_reports, model)
     mu = mm.mu * R
     n_bg = int(n_reports) if n_reports is not None else int(round(mu.sum()))
-    streams = [np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(int(seed)).spawn(6)]
-    rng_count, rng_plant, rng_space, rng_time, rng_status, rng_text = streams
+    streams = [np.random.Generator(np.random.PCG64(s)) for s in np.random.SeedSequence(int(seed)).spawn(8)]
+    rng_count, rng_plant, rng_space, rng_time, rng_status, rng_text, rng_act, rng_effect = streams
     cells, signal_no, planted_rows = _draw_cells(rng_count, rng_plant, geo, mm, mu, n_bg, scenario)
     n_planted = int(len(cells) - n_bg)
+    coop = None
+    if n_activities != 0:               # the cooperation activities and their planted effects' extra reports
+        from .cooperation import demo
+        coop = demo.draw(con, rng_act, rng_effect, scenario.cooperation, geo.codes, geo.mwcc_site, mm.months,
+                         mm.channels, mu, end_date, n_activities)
+        cells = np.concatenate([cells, coop.cells])
+        signal_no = np.concatenate([signal_no, np.zeros(coop.n_extra, np.int32)])
     d_i, k_i, m_i, c_i = np.unravel_index(cells, mu.shape)
 
     report("locations", 0.10)
@@ -545,7 +570,7 @@ def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = 
     position[order] = np.arange(len(order))
     frame["dup_pos"] = np.where(source >= 0, position[np.maximum(source, 0)], -1)[order]
     report("writing", 0.70)
-    run_id = _write(con, frame, planted_rows, scenario, seed, n_bg, n_reports, end_date, report)
+    run_id, effects = _write(con, frame, planted_rows, scenario, seed, n_bg, n_reports, end_date, report, coop)
     planted = pd.DataFrame(planted_rows, columns=["signal_no", "district_code", "category", "shape", "multiplier",
                                                   "month", "expected_base", "factor", "extra_reports"])
     planted.insert(0, "run_id", run_id)
@@ -553,7 +578,8 @@ def generate(con, n_reports: int | None, seed: int, scenario: Scenario | None = 
     return SynthResult(run_id=run_id, seed=int(seed), n_background=n_bg, n_planted=n_planted,
                        start_date=PERIOD_START, end_date=end_date, scenario_name=scenario.name,
                        base_rate_per_month=float(R), planted=planted, seconds=time.perf_counter() - t0,
-                       n_duplicates=n_dup)
+                       n_duplicates=n_dup, n_activities=len(coop.activities) if coop else 0,
+                       n_effect=coop.n_extra if coop else 0, effects=effects)
 
 
 def _draw_cells(rng_count, rng_plant, geo: _Geo, mm: _Means, mu: np.ndarray, n_bg: int, scenario: Scenario):
@@ -664,7 +690,7 @@ def _with_duplicates(rows: dict, rng_status, end_date: dt.date) -> tuple[dict, n
 
 
 def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_bg, n_reports, end_date,
-           report) -> int:
+           report, coop=None) -> tuple[int, pd.DataFrame | None]:
     n = len(frame)
     bar = con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
     con.execute("SET enable_progress_bar = false")   # the caller shows progress; DuckDB's bar would mix in
@@ -707,7 +733,11 @@ def _write(con, frame: pd.DataFrame, planted_rows, scenario: Scenario, seed, n_b
                     "scenario_name, scenario_toml) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [run_id, int(seed), n_bg if n_reports is None else int(n_reports), n, PERIOD_START, end_date,
                      scenario.name, scenario.text])
-        return run_id
+        effects = None
+        if coop is not None:
+            from .cooperation import demo
+            effects = demo.write(con, coop, run_id)
+        return run_id, effects
 
     try:
         return transaction(con, work)
