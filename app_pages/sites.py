@@ -3,10 +3,10 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from ntswatch_geo import exports, maps, site_maps, site_sheet, sites
+from ntswatch_geo import dossier, exports, maps, site_maps, site_sheet, sites
 from ntswatch_geo.charts import FONT
 from ntswatch_geo.errors import InputError
-from ntswatch_geo.i18n import in_lang, t
+from ntswatch_geo.i18n import fmt_date, in_lang, t
 from ntswatch_geo.text import plain
 from ntswatch_geo.ui import data, sidebar, widgets
 from ntswatch_geo.ui.session import client_address, connection
@@ -49,14 +49,30 @@ with left:
     top_k = st.number_input(t("sites.shortlist", lang), 1, 20, 5, key="st_k")
     base = sites.PRESETS.get(preset, sites.PRESETS["balanced"])
     weights = {}
-    for c in sites.CRITERIA:
+
+    def criterion_box(c, default_on: bool) -> None:
         name = c.label_th if lang == "th" else c.label_en
         label = name + (" ↓" if c.direction == "cost" else "")
-        on = st.checkbox(label, value=base.get(c.key, 0) > 0, key=f"st_on_{c.key}_{preset}",
+        on = st.checkbox(label, value=default_on, key=f"st_on_{c.key}_{preset}",
                          help=t("sites.unit_help", lang, unit=c.unit_in(lang)))
         if on:
             weights[c.key] = st.slider(t("sites.weight", lang, criterion=name), 0.0, 5.0, float(base.get(c.key, 1.0) or 1.0), 0.5,
                                        key=f"st_w_{c.key}_{preset}", label_visibility="collapsed")
+
+    for c in sites.CRITERIA:
+        if c.group != "cooperation":
+            criterion_box(c, base.get(c.key, 0) > 0)
+    # the cooperation record's criteria: one switch; off, the ranking is exactly as without them
+    st.markdown(f"**{t('coopsites.group', lang)}**")
+    coop_preset = any(base.get(k, 0) > 0 for k in sites.COOPERATION_KEYS)
+    coop_on = st.toggle(t("coopsites.switch", lang), value=coop_preset, key=f"st_coop_{preset}",
+                        help=t("coopsites.switch_help", lang))
+    if coop_on:
+        for c in sites.CRITERIA:
+            if c.group == "cooperation":
+                criterion_box(c, base.get(c.key, 0) > 0 or not coop_preset)
+    else:
+        st.caption(t("coopsites.off", lang))
     # the preset's name only while its weights are untouched (the files and the PDF record it)
     used_preset = preset if preset in sites.PRESETS and weights == {
         k: float(v) for k, v in sites.PRESETS[preset].items() if v > 0} else None
@@ -73,13 +89,28 @@ with right:
     table = table.sort_values("rank").assign(name=lambda d: d[f"name_{lang}"], province=lambda d: d[f"province_{lang}"])
     table["acceptability"] = table["acceptability"] * 100
     table["rank_range"] = table["rank_p05"].astype(int).astype(str) + "–" + table["rank_p95"].astype(int).astype(str)
-    st.dataframe(table[["rank", "name", "province", "score", "acceptability", "rank_range"]], hide_index=True,
-                 width="stretch", height=380, column_config={
+    coop_cols = [k for k in sites.COOPERATION_KEYS if k in weights] if coop_on else []
+    if coop_cols:                      # the cooperation record beside the rank while its criteria are on
+        table = table.merge(crit[["code", *coop_cols]], on="code", how="left")
+    st.dataframe(table[["rank", "name", "province", "score", "acceptability", "rank_range", *coop_cols]],
+                 hide_index=True, width="stretch", height=380, column_config={
                      "rank": t("sites.rank", lang), "name": t("table.district", lang), "province": t("table.province", lang),
                      "score": st.column_config.NumberColumn(t("sites.score", lang), format="%.3f"),
                      "acceptability": st.column_config.ProgressColumn(t("sites.acceptability", lang, k=int(top_k)),
                                                                       min_value=0, max_value=100, format="%.0f%%"),
-                     "rank_range": t("sites.rank_range", lang)})
+                     "rank_range": t("sites.rank_range", lang),
+                     "partnership_strength": st.column_config.NumberColumn(t("coopsites.col_partnership", lang),
+                                                                           format="%.2f"),
+                     "months_since_activity": st.column_config.NumberColumn(t("coopsites.col_months", lang),
+                                                                            format="%d"),
+                     "change_agents": st.column_config.NumberColumn(t("coopsites.col_agents", lang), format="%d")})
+    if coop_on:
+        active = int((crit["months_since_activity"] < sites.CONTINUITY_CAP_MONTHS).sum())
+        if active == 0 and not (crit["change_agents"] > 0).any():
+            st.info(t("coopsites.none_recorded", lang, date=fmt_date(f.date_to, lang)))
+        else:
+            st.caption(t("coopsites.in_view", lang, active=active, n=len(crit), date=fmt_date(f.date_to, lang),
+                         joint=int((crit["partnership_strength"] > 0).sum())))
     st.caption(t("sites.robust_help", lang, k=int(top_k), method=t(f"sites.normalisation_{method}", lang)))
     st.caption(t("sites.need_note", lang))
     capped = sites.capped_districts(crit, ranked)
@@ -155,3 +186,14 @@ with right:
 
     d3.download_button(t("sites.sheet_pdf", lang), site_pdf, file_name=f"model_site_{pick}_{sheet_lang}.pdf",
                        mime="application/pdf", key="st_dl_pdf", on_click="ignore")
+
+    def dossier_file(code=pick, pdf_lang=sheet_lang, w=dict(weights), m=method, k=int(top_k)) -> bytes:
+        pdf = dossier.dossier_pdf(file_con, code, scope=scope, weights=w, method=m, filters=f, lang=pdf_lang,
+                                  preset=used_preset, top_k=k)
+        exports.record_file(file_con, scope, "pdf", "model_site_dossier", 1, f, actor=who, client=client,
+                            district=code, preset=used_preset or "custom", method=m, lang=pdf_lang)
+        return pdf
+
+    d3.download_button(t("coopsites.dossier_pdf", lang), dossier_file,
+                       file_name=f"model_site_dossier_{pick}_{sheet_lang}.pdf", mime="application/pdf",
+                       key="st_dl_dossier", on_click="ignore", help=t("coopsites.dossier_help", lang))

@@ -13,7 +13,11 @@ equal); verified share and median days to verification; the change by category; 
 category and the monthly total with its Mann-Kendall / Sen's slope trend (matplotlib); a map of the
 province's districts by reports (matplotlib, from geometry read with the data; no tiles); the district
 ranking; the alerts of the period's complete months (`trends.alerts`); trends by category; the province
-against the other provinces on the same border. The tables (`category_table`, `district_table`,
+against the other provinces on the same border; the cross-border cooperation of the province's districts
+(`CoopBrief`, issue 14): activities begun in the period, joint ones, people reached on each side, change agents,
+budget and months since the last activity per district, and the effect estimate of each activity type the
+province has had (`cooperation.effects`, with its caveat) where estimable — or a plain statement that nothing is
+recorded. The tables (`category_table`, `district_table`,
 `peer_table`, `alert_table`, `trend_table`) are built once, with labelled headers in the language and names
 and formatted numbers in the cells, for the page and the PDF alike.
 
@@ -48,7 +52,8 @@ from .taxonomy import CATEGORY_KEYS
 __all__ = ["Period", "KINDS", "parse_period", "period_choices", "default_period", "resolve_province", "province_names",
            "BriefingData", "briefing_data", "render_pdf", "build_briefing", "Card", "headline_cards",
            "compared_text", "Table", "category_table", "district_table", "peer_table", "alert_table",
-           "trend_table", "chart_monthly_by_category", "chart_trend", "map_image", "direction", "ARROWS"]
+           "trend_table", "chart_monthly_by_category", "chart_trend", "map_image", "direction", "ARROWS", "CoopBrief",
+           "cooperation_brief", "cooperation_table", "cooperation_lines", "cooperation_effect_lines"]
 
 KINDS = ("month", "quarter", "fiscal_year", "fiscal_quarter")
 CHART_DPI = 200
@@ -285,6 +290,7 @@ class BriefingData:
     map_layers: pd.DataFrame     # layer, code, name_th, name_en, country, is_border, wkb (trends_brief_map)
     synthetic: int
     total_in_view: int
+    cooperation: "CoopBrief | None" = None
 
     def province(self, lang: str) -> str:
         return self.province_th if lang == "th" else self.province_en
@@ -347,7 +353,114 @@ def briefing_data(con, province_code: str, period: str | Period, scope: Scope,
         last_year_period=ly_p, partial=partial, as_of=ext.as_of, headline=headline, kpis=overview.kpis(con, f, scope),
         by_category=by_cat, monthly=monthly, trend_months=trend_months, trend_values=trend_values,
         trend_total=trend_total, trend_by_category=trend_by_cat, districts=districts, alerts=alerts, peers=peers,
-        map_layers=geo, synthetic=synthetic, total_in_view=total_in_view)
+        map_layers=geo, synthetic=synthetic, total_in_view=total_in_view,
+        cooperation=cooperation_brief(con, province_code, p.start, end, scope))
+
+
+# --------------------------------------------------------------------------------- cross-border cooperation
+
+@dataclass
+class CoopBrief:
+    """The province's cooperation record for the briefing: per border district (code, name_th/en; activities,
+    joint_activities, people_th, people_across, change_agents, budget_thb begun in the period; months_since_last
+    as of its end, from any date, NULL when never), the record's totals up to the end, and the effect estimates
+    of the activity types the province has had (None: the effects module is not installed)."""
+
+    start: dt.date
+    end: dt.date
+    districts: pd.DataFrame
+    activities_to_date: int
+    last_activity: dt.date | None
+    types: list
+    effects: list | None
+    effect_errors: dict
+    synthetic: int = 0           # synthetic activities in view up to the end
+    activities_in_view: int = 0
+
+    @property
+    def activities(self) -> int:
+        return int(self.districts["activities"].sum()) if len(self.districts) else 0
+
+
+def cooperation_brief(con, province_code: str, start: dt.date, end: dt.date, scope: Scope) -> CoopBrief:
+    """The cooperation figures of `province_code` for the period start..end, within `scope` (`CoopBrief`)."""
+    from .cooperation import summary
+    from .dossier import estimate_effects
+
+    period = summary.district_summary(con, scope, end, date_from=start, provinces=[province_code])
+    whole = summary.district_summary(con, scope, end, date_from=None, provinces=[province_code])
+    cols = ["code", "name_th", "name_en", "activities", "joint_activities", "people_th", "people_across",
+            "change_agents", "budget_thb"]
+    districts = period[cols].merge(whole[["code", "months_since_last"]], on="code", how="left")
+    districts = districts.sort_values(["activities", "code"], ascending=[False, True]).reset_index(drop=True)
+    last = whole["last_activity"].dropna().max() if len(whole) else None
+    types = [r[0] for r in run_query(con, "briefing_coop_types", {"province": province_code, "date_to": end,
+                                                                   **scope.sql_params()}).fetchall()]
+    effects, errors = estimate_effects(con, types, scope, end)
+    syn, n_act = run_query(con, "dossier_synthetic_activities", {"date_to": end, **scope.sql_params()}).fetchone()
+    return CoopBrief(start=start, end=end, districts=districts, activities_to_date=int(whole["activities"].sum()),
+                     last_activity=None if last is None or pd.isna(last) else pd.Timestamp(last).date(),
+                     types=types, effects=effects, effect_errors=errors, synthetic=int(syn or 0),
+                     activities_in_view=int(n_act or 0))
+
+
+def cooperation_table(d: BriefingData, lang: str) -> Table:
+    """Per border district: activities and joint ones begun in the period, people (Thai / across), change agents,
+    budget, months since the last activity (of any date) as of the period's end."""
+    c = d.cooperation
+    header = [t(f"briefcoop.col_{k}", lang) for k in ("district", "activities", "joint", "people_th",
+                                                      "people_across", "agents", "budget", "months")]
+    rows = []
+    for r in (c.districts.itertuples() if c is not None else []):
+        months = "–" if pd.isna(r.months_since_last) else fmt_int(r.months_since_last)
+        rows.append([getattr(r, f"name_{lang}"), fmt_int(r.activities), fmt_int(r.joint_activities),
+                     fmt_int(r.people_th), fmt_int(r.people_across), fmt_int(r.change_agents),
+                     fmt_int(r.budget_thb), months if months != "–" else t("briefcoop.never", lang)])
+    return Table(header, rows, ("LEFT", *["RIGHT"] * 7), {})
+
+
+def cooperation_lines(d: BriefingData, lang: str) -> list[str]:
+    """What the section says above its table: the period's totals, or that nothing is recorded (and since when)."""
+    c = d.cooperation
+    dates = fmt_period(*d.covered, lang)
+    if c is None or c.activities_to_date == 0:
+        return [t("briefcoop.none", lang, province=d.province(lang), end=fmt_date(d.covered[1], lang))]
+    if c.activities == 0:
+        return [t("briefcoop.none_period", lang, dates=dates, last=fmt_date(c.last_activity, lang))]
+    k = c.districts
+    return [t("briefcoop.summary", lang, activities=fmt_int(c.activities), dates=dates,
+              districts=fmt_int((k["activities"] > 0).sum()), joint=fmt_int(k["joint_activities"].sum()),
+              th=fmt_int(k["people_th"].sum()), across=fmt_int(k["people_across"].sum()),
+              agents=fmt_int(k["change_agents"].sum()), budget=fmt_int(k["budget_thb"].sum()))]
+
+
+def cooperation_effect_lines(d: BriefingData, lang: str) -> tuple[list[str], list[str]]:
+    """(one line per activity type the province has had: the rate ratio with its 95% CI, or why it cannot be
+    estimated; the caveats, each once). Empty when the province has no activity."""
+    from .cooperation.taxonomy import type_label
+
+    c = d.cooperation
+    if c is None or not c.types:
+        return [], []
+    if c.effects is None:
+        return [t("briefcoop.effects_missing", lang)], []
+    lines, caveats = [], []
+    for e in c.effects:
+        name = type_label(e.activity_type, lang)
+        if e.estimable:
+            p = e.p_value
+            lines.append(t("briefcoop.effect_line", lang, type=name, rr=f"{e.rate_ratio:.2f}", lo=f"{e.ci_low:.2f}",
+                           hi=f"{e.ci_high:.2f}", p="< 0.001" if p < 0.001 else f"{p:.3f}",
+                           treated=fmt_int(e.n_treated), control=fmt_int(e.n_control)))
+        else:
+            lines.append(t("briefcoop.effect_not", lang, type=name,
+                           reason=getattr(e, f"reason_{lang}", None) or getattr(e, "reason_en", "")))
+        caveat = getattr(e, f"caveat_{lang}", None)
+        if caveat and caveat not in caveats:
+            caveats.append(caveat)
+    for kind, msg in c.effect_errors.items():
+        lines.append(t("briefcoop.effect_not", lang, type=type_label(kind, lang), reason=msg.get(lang) or msg["en"]))
+    return lines, caveats
 
 
 # ----------------------------------------------------------------------------------- what page and PDF show
@@ -722,8 +835,8 @@ def render_pdf(d: BriefingData, lang: str, generated_at: dt.datetime) -> bytes:
     """Lay out a `BriefingData` as the A4 PDF. Draws only what `d` holds: no database access."""
     title = t("brief.title", lang, province=d.province(lang))
     period_text = d.period.long_label(lang)
-    pdf = pdfkit.Document(title, lang, generated_at, synthetic=bool(d.synthetic),
-                          footer_label=f"{title} · {period_text}")
+    synthetic = bool(d.synthetic or (d.cooperation is not None and d.cooperation.synthetic))
+    pdf = pdfkit.Document(title, lang, generated_at, synthetic=synthetic, footer_label=f"{title} · {period_text}")
     W = pdf.epw
     as_of_text = fmt_date(d.as_of.date(), lang) + d.as_of.strftime(" %H:%M") if d.as_of else "–"
 
@@ -790,6 +903,25 @@ def render_pdf(d: BriefingData, lang: str, generated_at: dt.datetime) -> bytes:
     pdf.heading(t("brief.peers_title", lang))
     _grid(pdf, peer_table(d, lang), (52, 34, 24, 24, 24, 22))
     pdf.note(t("brief.peers_note", lang))
+
+    pdf.heading(t("briefcoop.title", lang), keep=12 if not (d.cooperation and d.cooperation.activities_to_date)
+                else 28)
+    for text in cooperation_lines(d, lang):
+        pdf.line(text, size=8.5)
+    if d.cooperation is not None and d.cooperation.activities_to_date:
+        _grid(pdf, cooperation_table(d, lang), (44, 18, 17, 20, 22, 22, 20, 17), size=7.5, line_height=4.2)
+        pdf.note(t("briefcoop.note", lang, end=fmt_date(d.covered[1], lang)))
+        lines, caveats = cooperation_effect_lines(d, lang)
+        if lines:
+            pdf.ln(1.5)
+            pdf.line(t("briefcoop.effects_title", lang), size=8.5, bold=True)
+            for text in lines:
+                pdf.line("• " + text, size=8)
+            for text in caveats:
+                pdf.note(text)
+        if d.cooperation.synthetic:
+            pdf.line(t("briefcoop.synthetic", lang, n=fmt_int(d.cooperation.synthetic),
+                       total=fmt_int(d.cooperation.activities_in_view)), size=7.5, colour=ALERT_RED, bold=True)
 
     pdf.heading(t("brief.method_title", lang), size=9.5)
     pdf.note(t("brief.method", lang, min=trends.MIN_REPORTS, months=trends.MIN_MONTHS))

@@ -114,13 +114,17 @@ def demo(
     keep_existing: bool = typer.Option(False, "--keep-existing",
                                        help="Add to existing synthetic reports instead of replacing them."),
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when the database already has reports."),
+    activities: Optional[int] = typer.Option(
+        None, "--activities", min=0, max=1_000_000,
+        help="Synthetic cooperation activities on the real parallel areas, with the scenario's planted effect "
+             "(default: the model's expected number, about 1,000; 0 = none). See docs/cooperation.md."),
     db: Optional[str] = DbOption,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars."),
 ) -> None:
-    """Generate synthetic reports (marked is_synthetic) from a documented, seeded model.
+    """Generate synthetic reports and cooperation activities (marked is_synthetic) from a documented, seeded model.
 
-    Needs `ntswatch init` first. Replaces earlier synthetic reports unless --keep-existing; never touches
-    real reports.
+    Needs `ntswatch init` first. Replaces earlier synthetic reports and activities unless --keep-existing;
+    never touches real reports or activities.
     """
     from . import scenario as scen
     from . import synth
@@ -148,7 +152,8 @@ def demo(
             if not keep_existing:
                 step("removing earlier synthetic reports", 0.0)
                 clear_synthetic(con)
-            result = synth.generate(con, reports, seed, scenario=sc, end_date=end, progress=step)
+            result = synth.generate(con, reports, seed, scenario=sc, end_date=end, progress=step,
+                                    n_activities=activities)
         con.close()
     except InputError as exc:
         _fail(exc)
@@ -644,8 +649,6 @@ def main() -> None:  # pragma: no cover - console script entry
 from . import cli_ops  # noqa: E402,F401  (ntswatch backup | restore | purge | audit)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    app()
 
 
 # -- ntswatch import: report files into the database (ntswatch_geo.reports.importer) -------------------------
@@ -794,6 +797,63 @@ def brief(
                   f"{escape('[' + per.key + ']')}, {lang} ({len(pdf) / 1024:.0f} KB)", highlight=False)
 
 
+# -- ntswatch dossier: the one-page model-site dossier PDF (ntswatch_geo.dossier) -----------------------------
+
+
+@app.command("dossier")
+def dossier_cmd(
+    district: str = typer.Option(..., "--district", help="Border district: DOPA code (2706), Thai name (อรัญประเทศ) "
+                                                         "or English name (Aranyaprathet)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the PDF."),
+    lang: str = typer.Option("th", "--lang", help="Language of the dossier and of error messages: th or en."),
+    preset: str = typer.Option("cooperation_record", "--preset",
+                               help="Weights preset: greatest_need, strongest_partnership, balanced or "
+                                    "cooperation_record (the cooperation criteria with need and channels)."),
+    method: str = typer.Option("topsis", "--method", help="topsis or wsm (weighted sum)."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="First day of the reports counted, YYYY-MM-DD "
+                                                                 "(default: 364 days before --to, as the Sites page)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (default: the last report's)."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Write the one-page A4 model-site dossier of a border district: its rank and score under the preset, every
+    criterion with the cooperation record, the partnership with the facing districts, SWOT notes and the effect
+    estimates of its activity types. Reads everything, as an administrator (the Sites page gives the viewer's)."""
+    from rich.markup import escape
+
+    from .dossier import default_filters, dossier_pdf
+    from .filters import Filters
+    from .scope import Scope
+    from .sites import PRESETS
+
+    try:
+        if lang not in ("th", "en"):
+            raise InputError(f"--lang: {lang!r} is not allowed; allowed: th, en")
+        if preset not in PRESETS:
+            raise InputError(f"--preset: {preset!r} is not a preset; allowed: {', '.join(PRESETS)}")
+        target, con = _open_stats_db(db)
+        scope = Scope("admin")
+        try:
+            f = default_filters(con, scope)
+            d_to = _parse_date(date_to, "--to") if date_to else f.date_to
+            d_from = (_parse_date(date_from, "--from") if date_from
+                      else d_to - dt.timedelta(days=364) if date_to else f.date_from)
+            if d_from > d_to:
+                raise InputError(f"--from {d_from} is after --to {d_to}")
+            pdf = dossier_pdf(con, district, scope=scope, weights=preset, method=method,
+                              filters=Filters(d_from, d_to), lang=lang)
+        finally:
+            con.close()
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(pdf)
+        except OSError as exc:
+            raise InputError(f"{output}: cannot write the PDF ({exc.strerror or exc})") from None
+    except InputError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/] {escape(str(output))}: model-site dossier of {escape(district)}, preset {preset}, "
+                  f"{lang} ({len(pdf) / 1024:.0f} KB)", highlight=False)
+
+
 # -- ntswatch hotspots: spatial statistics to a file (ntswatch_geo.hotspots) ----------------------------------
 
 
@@ -883,3 +943,157 @@ def hotspots_cmd(
     console.print(f"[green]ok[/] {out}: {hs.summary(result)}", highlight=False, soft_wrap=True)
     for note in result.meta.get("warnings", []):
         console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+
+
+# -- ntswatch coop: cooperation activities in and out (ntswatch_geo.cooperation.importer / export) -------------
+
+coop_app = typer.Typer(help="Cross-border cooperation activities: import a spreadsheet, export the record.",
+                       no_args_is_help=True)
+app.add_typer(coop_app, name="coop")
+
+_COOP_AS = typer.Option(None, "--as", help="Act as this account of the users file: its name goes in the batch and "
+                                           "the audit trail, and its district or province limits the rows "
+                                           "(default: $USER, unrestricted).")
+
+
+def _coop_account(as_user: Optional[str]):
+    """(actor, scope) for --as: an account of the users file; without it the shell's user, unrestricted."""
+    from .auth import UserStore
+
+    if as_user is None:
+        return os.environ.get("USER") or "cli", None
+    user = UserStore().get(as_user.strip())
+    if user is None:
+        raise InputError(f"--as: {as_user!r} is not a user; allowed: an account in the users file "
+                         "(`ntswatch users list`)")
+    return user.username, user.scope()
+
+
+def _coop_store(target):
+    from .db import connect, table_exists
+
+    if not target.exists():
+        raise InputError(f"{target}: no database; run `ntswatch init` first")
+    con = connect(target)
+    if not table_exists(con, "districts") or con.execute("SELECT count(*) FROM districts").fetchone()[0] == 0:
+        con.close()
+        raise InputError(f"{target}: no districts; run `ntswatch init` first")
+    return con
+
+
+@coop_app.command("import")
+def coop_import(
+    file: Path = typer.Argument(..., help="CSV (UTF-8, UTF-8 with BOM or TIS-620) or XLSX file of activities."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX: import only this sheet (default: every "
+                                                              "visible sheet that has the needed columns)."),
+    as_user: Optional[str] = _COOP_AS,
+    rejects: Optional[Path] = typer.Option(None, "--rejects", help="Where to write the rejected rows as CSV "
+                                                                   "(default: coop_rejects_<batch>.csv next to "
+                                                                   "the database)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the summary and of error messages: th or en."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Import one spreadsheet of cooperation activities as one batch: every row is imported, kept in quarantine
+    with its reasons, counted as a duplicate of an activity already recorded, or skipped (blank, totals).
+    Importing the same file again adds nothing.
+
+    Exit 0 when the batch was stored (even with rejected rows), 2 when the file itself cannot be used.
+    """
+    from rich.markup import escape
+
+    from .cooperation.export import rejects_csv
+    from .cooperation.importer import import_file
+    from .i18n import t
+
+    lang = lang if lang in ("th", "en") else "en"
+    target = _db_path(db)
+    try:
+        actor, scope = _coop_account(as_user)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{file}: {exc.strerror or 'cannot be read'}") from None
+        con = _coop_store(target)
+        try:
+            result = import_file(con, data, file.name, actor=actor, scope=scope, sheet=sheet, lang=lang)
+        finally:
+            con.close()
+        out = None
+        if not result.already_imported and len(result.rejects):
+            out = rejects or (target.files_dir / f"coop_rejects_{result.batch_id}.csv")
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(rejects_csv(result.rejects))
+            except OSError as exc:
+                raise InputError(f"{out}: cannot write the rejected rows ({exc.strerror or exc}); the batch "
+                                 f"{result.batch_id} was stored") from None
+    except InputError as exc:
+        _fail(exc)
+    colour = "yellow" if result.already_imported else "green"
+    console.print(f"[{colour}]ok[/] {escape(result.summary(lang))}", highlight=False, soft_wrap=True)
+    if result.already_imported:
+        return
+    for ig in result.ignored_sheets:
+        why = {"hidden": "hidden", "empty": "empty"}.get(ig.reason, ig.detail or ig.reason)
+        console.print(escape(t("coop_import.sheet_left_out", lang, sheet=repr(ig.sheet), why=why)), highlight=False,
+                      soft_wrap=True)
+    if result.unused_columns:
+        console.print(escape(t("coop_import.unused_columns", lang, columns=", ".join(map(repr, result.unused_columns)))),
+                      highlight=False, soft_wrap=True)
+    if out is not None:
+        console.print(escape(t("coop_import.rejected", lang, n=f"{result.quarantined:,}", dups=f"{result.duplicates:,}",
+                               path=str(out))), highlight=False, soft_wrap=True)
+    else:
+        console.print(t("coop_import.no_rejects", lang), highlight=False)
+
+
+@coop_app.command("export")
+def coop_export(
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write: .xlsx (with an About sheet) or .csv."),
+    lang: str = typer.Option("th", "--lang", help="Language of the headers and labels: th or en."),
+    date_from: Optional[str] = typer.Option(None, "--from", help="First day, YYYY-MM-DD (default: the first "
+                                                                 "activity)."),
+    date_to: Optional[str] = typer.Option(None, "--to", help="Last day, YYYY-MM-DD (default: the last activity)."),
+    as_user: Optional[str] = _COOP_AS,
+    db: Optional[str] = DbOption,
+) -> None:
+    """Write the cooperation activities (within --as's district or province; without it, every district) as
+    a spreadsheet with Thai or English headers and labels. The export is recorded in the audit trail."""
+    from rich.markup import escape
+
+    from .cooperation.export import FORMATS, export_file
+    from .i18n import t
+    from .scope import Scope
+
+    target = _db_path(db)
+    try:
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise InputError(f"--output {output}: unknown format {output.suffix or '(no extension)'!r}; allowed: "
+                             f"{', '.join('.' + f for f in FORMATS)}")
+        if lang not in ("th", "en"):
+            raise InputError(f"--lang {lang!r}: allowed th, en")
+        d_from = _parse_date(date_from, "--from") if date_from else None
+        d_to = _parse_date(date_to, "--to") if date_to else None
+        if d_from and d_to and d_from > d_to:
+            raise InputError(f"--from {d_from} is after --to {d_to}")
+        actor, scope = _coop_account(as_user)
+        scope = scope or Scope("admin", username=actor)
+        con = _coop_store(target)
+        try:
+            data, rows = export_file(con, scope, fmt, lang, d_from, d_to, actor=actor)
+        finally:
+            con.close()
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from None
+    except InputError as exc:
+        _fail(exc)
+    console.print(f"[green]ok[/] {escape(t('coop_export.written', lang, path=str(output), rows=f'{rows:,}', language=lang))}",
+                  highlight=False, soft_wrap=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -38,6 +38,25 @@ Methods and normalisation:
   switched-off or constant criterion).
 
 Planners switch a criterion off with weight 0 or by listing it in `exclude`.
+
+The cooperation record (group "cooperation", issue 14; docs/sites.md), from `coop_activities` in the filter period
+and scope:
+
+- partnership strength per year: Σ over the joint activities (with at least one facing district) that began in
+  the filter dates of 1 + log10(1 + participants from across the border), divided by the period's years (days /
+  365.25) — the Cooperation page's partnership strength (cooperation/summary.py), as a rate; benefit, capped.
+- continuity: months since the last activity (any type) as of the filter's end date (calendar months, as the
+  Cooperation page counts them); cost. Capped at CONTINUITY_CAP_MONTHS (36): a district without any activity
+  gets 36, the worst value, and so does one whose last activity is older — three years without a meeting is a
+  lapsed partnership, and a cost criterion needs a finite worst value (an open-ended "never" would stretch the
+  min-max scale and squeeze every active district together).
+- change agents trained: NTS-literacy change agents, cumulative over every activity up to the filter's end date
+  (not only the filter dates: trained people stay); benefit, capped.
+
+They are sparse while the record is young (most districts have no activity), so their cap (`SPARSE`) is the fence
+of the districts with a value above 0: the fence of all districts would be 0 and wipe the criterion out. The
+existing presets give them weight 0 ("balanced" is every criterion but these), so their rankings do not move;
+the "cooperation_record" preset weighs them with need, channels and ties.
 """
 from __future__ import annotations
 
@@ -65,9 +84,10 @@ class Criterion:
     label_en: str
     unit: str       # English unit (unit_th: the Thai one)
     direction: str  # 'benefit' | 'cost'
-    group: str      # need | momentum | engagement | connectivity | programme
+    group: str      # need | momentum | engagement | connectivity | programme | cooperation
     unit_th: str = ""
     capped: bool = False   # a rate: winsorised at the upper Tukey fence before normalisation
+    sparse: bool = False   # capped at the fence of the districts with a value above 0 (module docstring)
 
     def label(self, lang: str) -> str:
         return self.label_th if lang == "th" else self.label_en
@@ -101,10 +121,22 @@ CRITERIA: tuple[Criterion, ...] = (
               "connectivity", "จำนวน"),
     Criterion("mwcc_target", "อำเภอเป้าหมาย NTS-MWCC", "NTS-MWCC target district", "0/1", "benefit", "programme",
               "0/1"),
+    # the cooperation record (issue 14): weight 0 in the older presets
+    Criterion("partnership_strength", "ความเข้มแข็งของความร่วมมือกับพื้นที่คู่ขนาน (ต่อปี)",
+              "Partnership strength with the facing districts, per year",
+              "points a year", "benefit", "cooperation", "คะแนนต่อปี", capped=True, sparse=True),
+    Criterion("months_since_activity", "ความต่อเนื่อง: จำนวนเดือนนับจากกิจกรรมล่าสุด",
+              "Continuity: months since the last activity", "months (at most 36)", "cost", "cooperation",
+              "เดือน (สูงสุด 36)"),
+    Criterion("change_agents", "ผู้นำการเปลี่ยนแปลงที่ผ่านการอบรม (สะสม)", "Change agents trained (to date)",
+              "people", "benefit", "cooperation", "คน", capped=True, sparse=True),
 )
 CRITERIA_BY_KEY = {c.key: c for c in CRITERIA}
 CRITERION_KEYS = tuple(CRITERIA_BY_KEY)
 CAPPED = tuple(c.key for c in CRITERIA if c.capped)
+SPARSE = tuple(c.key for c in CRITERIA if c.sparse)
+COOPERATION_KEYS = tuple(c.key for c in CRITERIA if c.group == "cooperation")
+CONTINUITY_CAP_MONTHS = 36   # months_since_activity of a district without any activity (module docstring)
 FENCE_IQR = 3.0            # Tukey's outer fence ("far out"): Q3 + 3 × (Q3 − Q1)
 ID_COLUMNS = ("code", "name_th", "name_en", "province_code", "province_th", "province_en")
 METHODS = ("wsm", "topsis")
@@ -117,8 +149,12 @@ PRESETS: dict[str, dict[str, float]] = {
     "strongest_partnership": {"mwcc_office_per_month": 2, "online_per_month": 1, "verified_share": 2,
                               "median_days_to_verification": 1, "parallel_areas": 2, "shared_border_km": 1,
                               "crossings": 1, "permanent_crossings": 1, "mwcc_target": 1},
-    # every criterion equally
-    "balanced": {k: 1.0 for k in CRITERION_KEYS},
+    # every criterion equally, the cooperation record aside (as before it was recorded)
+    "balanced": {k: 1.0 for k in CRITERION_KEYS if k not in COOPERATION_KEYS},
+    # where the cooperation record shows working partnerships, with the need and the channels beside it
+    "cooperation_record": {"reports_per_border_km": 2, "momentum": 1, "mwcc_office_per_month": 1,
+                           "verified_share": 1, "parallel_areas": 1, "crossings": 1, "mwcc_target": 1,
+                           "partnership_strength": 3, "months_since_activity": 2, "change_agents": 2},
 }
 
 
@@ -131,9 +167,12 @@ def criteria(con, filters: Filters, scope: Scope, as_of: dt.date | None = None) 
     Momentum is Sen's slope (reports per month per month) of the district's complete monthly series in the
     filter dates (trends.mann_kendall); with fewer than trends.MIN_MONTHS complete months it is 0 and
     momentum_trend says "too_short". Districts without reports get 0 everywhere (median days to verification
-    too — note that 0 days then looks best on that cost criterion). No NaN.
+    too — note that 0 days then looks best on that cost criterion). No NaN. The cooperation criteria (module
+    docstring): 0 partnership strength and change agents, and CONTINUITY_CAP_MONTHS months since the last
+    activity, for a district without any activity.
     """
-    df = run_query(con, "sites_criteria", filters.sql_params(scope)).df()
+    df = run_query(con, "sites_criteria", {**filters.sql_params(scope),
+                                           "continuity_cap": CONTINUITY_CAP_MONTHS}).df()
     monthly = series(con, filters, scope, by=("district",), freq="month", as_of=as_of)
     monthly = monthly[monthly["complete"]]
     slopes, months, trend = {}, {}, {}
@@ -221,12 +260,14 @@ def _scores(matrix: np.ndarray, w: np.ndarray, types: np.ndarray, method: str,
     return scores, contrib
 
 
-def cap_values(x, iqr: float = FENCE_IQR) -> tuple[np.ndarray, float]:
-    """`x` winsorised at its upper Tukey fence Q3 + iqr × (Q3 − Q1), and the fence (module docstring)."""
+def cap_values(x, iqr: float = FENCE_IQR, sparse: bool = False) -> tuple[np.ndarray, float]:
+    """`x` winsorised at its upper Tukey fence Q3 + iqr × (Q3 − Q1), and the fence (module docstring).
+    sparse: the quartiles of the values above 0 only (a criterion most districts do not have yet)."""
     x = np.asarray(x, dtype=float)
-    if len(x) == 0:
-        return x, float("nan")
-    q1, q3 = np.percentile(x, [25, 75])
+    base = x[x > 0] if sparse else x
+    if len(base) == 0:
+        return x, float("nan") if len(x) == 0 else float(np.max(x))
+    q1, q3 = np.percentile(base, [25, 75])
     fence = float(q3 + iqr * (q3 - q1))
     return np.minimum(x, fence), fence
 
@@ -240,6 +281,7 @@ def _prepare(crit_df: pd.DataFrame, weights, method: str, exclude, directions, c
     missing = [k for k in w if w[k] > 0 and k not in crit_df.columns]
     if missing:
         raise InputError(f"weights: criteria {missing} are not columns of the criteria table")
+    keys = [k for k in keys if k in crit_df.columns]      # a switched-off criterion the table lacks
     if len(crit_df) == 0:
         raise InputError("no districts to rank: the criteria table is empty")
     matrix = np.nan_to_num(crit_df[keys].to_numpy(dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
@@ -247,7 +289,7 @@ def _prepare(crit_df: pd.DataFrame, weights, method: str, exclude, directions, c
     if cap:
         for j, k in enumerate(keys):
             if k in CAPPED and (directions or {}).get(k, CRITERIA_BY_KEY[k].direction) == CRITERIA_BY_KEY[k].direction:
-                matrix[:, j], fence = cap_values(matrix[:, j])
+                matrix[:, j], fence = cap_values(matrix[:, j], sparse=k in SPARSE)
                 caps[k] = fence
     wv = np.array([w[k] for k in keys], dtype=float)
     wv = wv / wv.sum()
@@ -370,10 +412,11 @@ MAX_NOTE_CHARS = 4000
 
 
 def add_note(con, district_code: str, kind: str, text: str, author: str, neighbour_id: str | None = None,
-             scope: Scope | None = None) -> int:
+             scope: Scope | None = None, activity_id: int | None = None) -> int:
     """Store one SWOT note about a border district (or, with neighbour_id, about its parallel-area pair with
     that Lao/Cambodian district). Returns the note id; InputError names the field and what is allowed.
-    scope: the writer's; a governor or district officer may write about their own province or district only."""
+    scope: the writer's; a governor or district officer may write about their own province or district only.
+    activity_id: the cooperation activity (of this district) the note came from, e.g. a SWOT session."""
     if kind not in SWOT_KINDS:
         raise InputError(f"kind: {kind!r} is not allowed; allowed: {', '.join(SWOT_KINDS)}")
     text = (text or "").strip() if isinstance(text, str) or text is None else None
@@ -400,8 +443,12 @@ def add_note(con, district_code: str, kind: str, text: str, author: str, neighbo
         raise InputError(f"district_code: {district_code!r} is not a border district")
     if not pair_ok:
         raise InputError(f"neighbour_id: {neighbour_id!r} is not a parallel area of district {district_code}")
+    if activity_id is not None and con.execute("SELECT count(*) FROM coop_activities WHERE id = ? AND district_code = ?",
+                                               [int(activity_id), district_code]).fetchone()[0] == 0:
+        raise InputError(f"activity_id: {activity_id!r} is not a cooperation activity of district {district_code}")
     new_id = int(next_ids(con, "swot_note_id_seq", 1)[0])
-    run_query(con, "sites_insert_note", {**params, "id": new_id, "kind": kind, "text": text, "author": author})
+    run_query(con, "sites_insert_note", {**params, "id": new_id, "kind": kind, "text": text, "author": author,
+                                         "activity_id": None if activity_id is None else int(activity_id)})
     return new_id
 
 

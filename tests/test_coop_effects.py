@@ -260,3 +260,18 @@ def test_event_study_chart_has_labels_in_the_language_a_log_axis_and_the_window_
     assert len(points.x) == len(est.event_study) - 1                   # every month but the reference
     assert fig.layout.shapes[0].x0 == -0.5 and fig.layout.shapes[0].x1 == est.post_months - 0.5
     assert (TRAINING not in fig.layout.title.text) and fig.layout.title.text
+
+
+def test_every_activity_type_of_the_demo_model_is_estimable_and_finds_nothing_where_nothing_was_planted(stores):
+    # the demo's own activities (about a thousand, every type): a subset of the fit must not leave a district or a
+    # month without reports (its fixed effect would be -inf: the fit then failed or "converged" to NaN)
+    con = stores["null"].con
+    checked = 0
+    for kind in effects.ACTIVITY_TYPE_KEYS:
+        est = effects.estimate(con, kind, scope=ANALYST, channel="mwcc_office", end_date=END, event_study=False)
+        if est.n_treated >= effects.MIN_TREATED and est.n_control >= effects.MIN_CONTROL:
+            checked += 1
+            assert est.estimable, (kind, est.reason_en)
+            assert math.isfinite(est.rate_ratio) and est.ci_low < est.rate_ratio < est.ci_high
+            assert est.event_study.empty                                   # not asked for
+    assert checked >= 6, checked                                          # (8 on this data)

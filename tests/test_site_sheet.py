@@ -70,7 +70,7 @@ def test_the_sheet_records_the_weights_method_and_filters_it_was_made_with(sheet
     assert _pages(th) == 1
     flat = " ".join(_text(th).split())
     assert "วิธีการจัดอันดับ" in flat and "ชุดน้ำหนัก: สมดุล" in flat
-    share = 100 / len(sites.CRITERIA)                       # balanced: every criterion the same share
+    share = 100 / len(sites.PRESETS["balanced"])            # balanced: every criterion the same share
     assert f"{share:.0f}%" in flat
     assert "TOPSIS" in flat and "เวกเตอร์" in flat
     # the filters, as labels and Buddhist-era dates, not codes

@@ -305,7 +305,7 @@ def test_the_planted_signals_rank_where_expected_and_khlong_yai_no_longer_leads_
             # Aranyaprathet: the busiest border (facing Poipet) with the planted trafficking ramp — first
             assert r.loc["2706", "rank"] == 1, (preset, method, r.head(3))
             assert r.loc["2302", "rank"] > 1
-            if preset != "strongest_partnership":     # the smuggling step keeps Khlong Yai on a need shortlist
+            if preset not in ("strongest_partnership", "cooperation_record"):   # a need shortlist keeps Khlong Yai
                 assert r.loc["2302", "rank"] <= 5, (preset, method)
     ranked = sites.rank(crit.reset_index(drop=True), "greatest_need", "topsis")
     first, second = ranked["score"].iloc[:2]
@@ -366,6 +366,6 @@ def test_moving_a_weight_slider_reranks_without_building_any_file(demo_store, us
     assert after != before and sorted(after) == sorted(before)       # re-ranked, the same 67 districts
     assert built == []                                                 # no CSV, XLSX or PDF made on the way
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Ranking (CSV)", "Workbook (XLSX)", "One-page PDF of this district"]
+    assert labels == ["Ranking (CSV)", "Workbook (XLSX)", "One-page PDF of this district", "Model-site dossier (PDF)"]
     captions = " ".join(c.value for c in at.caption)
     assert "per km of international border count most" in captions and "outer fence" in captions

@@ -3,6 +3,10 @@
 -- need: reports per km of international border and per 100 km²; engagement: reports per month through
 -- mwcc_office and online (months = filter days / 30.4375), verified share, median days to verification;
 -- connectivity: parallel areas, shared border km, crossings (all / permanent); mwcc target 0/1.
+-- cooperation (coop_activities, issue 14; ntswatch_geo/sites.py): partnership strength per year = Σ over the joint
+-- activities (with a facing district) begun in the filter dates of 1 + log10(1 + participants from across the
+-- border), / (filter days / 365.25); months since the last activity as of $date_to, at most $continuity_cap (also
+-- for a district without any); change agents trained in every activity up to $date_to.
 with r as (
     select * from filtered_reports($date_from, $date_to, $cats::varchar[], $provs::varchar[], $dists::varchar[],
                                    $mwcc_only, $chans::varchar[], $stats::varchar[],
@@ -42,6 +46,26 @@ crossings as (
     select district_code, count(*) as crossings,
            count(*) filter (where crossing_type = 'permanent') as permanent_crossings
     from border_crossings group by district_code
+),
+
+joint as (
+    select distinct activity_id from coop_activity_areas
+),
+
+coop as (
+    select a.district_code,
+           sum(case when j.activity_id is not null and a.start_date >= $date_from::date
+                    then 1 + log10(1 + a.la_officials + a.la_leaders + a.la_citizens + a.la_youth
+                                   + a.kh_officials + a.kh_leaders + a.kh_citizens + a.kh_youth)
+                    else 0 end) as partnership_points,
+           max(a.start_date) as last_activity,
+           sum(a.change_agents) as change_agents
+    from coop_activities a
+    left join joint j on j.activity_id = a.id
+    where a.start_date <= $date_to::date
+      and ($scope_province::varchar is null or a.province_code = $scope_province::varchar)
+      and ($scope_district::varchar is null or a.district_code = $scope_district::varchar)
+    group by a.district_code
 )
 
 select
@@ -61,11 +85,17 @@ select
     (d.border_km_la + d.border_km_kh)::double as shared_border_km,
     coalesce(x.crossings, 0)::double as crossings,
     coalesce(x.permanent_crossings, 0)::double as permanent_crossings,
-    case when m.district_code is not null then 1.0 else 0.0 end as mwcc_target
+    case when m.district_code is not null then 1.0 else 0.0 end as mwcc_target,
+    coalesce(co.partnership_points, 0)::double
+        / ((date_diff('day', $date_from::date, $date_to::date) + 1) / 365.25) as partnership_strength,
+    least(coalesce(date_diff('month', co.last_activity, $date_to::date), $continuity_cap::integer),
+          $continuity_cap::integer)::double as months_since_activity,
+    coalesce(co.change_agents, 0)::double as change_agents
 from in_scope d
 join provinces p on p.code = d.province_code
 left join counts c on c.district_code = d.code
 left join pairs pa on pa.district_code = d.code
 left join crossings x on x.district_code = d.code
 left join mwcc_sites m on m.district_code = d.code
+left join coop co on co.district_code = d.code
 order by d.code
