@@ -9,7 +9,8 @@ from ntswatch_geo.ui.session import Context, cookie_element, current_user, daily
 FILTERED_PAGES = {"", "overview", "hotspots", "trends", "sites", "data"}
 # every signed-in page's address; signed out, each shows the sign-in form (the link is kept: after signing in
 # the visitor is on that page with the link's values; no redirect target is ever read from the URL)
-SIGNED_IN_PAGES = ("overview", "hotspots", "trends", "briefing", "sites", "office", "queue", "data", "admin", "audit")
+SIGNED_IN_PAGES = ("overview", "hotspots", "trends", "briefing", "sites", "cooperation", "office", "queue", "data",
+                   "admin", "audit")
 
 st.set_page_config(page_title="NTS-Mekong Watch Geo", page_icon="static/favicon.png", layout="wide")
 private_files()   # the database's WAL and anything the dashboard writes: owner-only
@@ -39,7 +40,9 @@ else:
             st.Page("app_pages/trends.py", title=t("nav.trends", lang), icon=":material/trending_up:"),
             st.Page("app_pages/briefing.py", title=t("nav.briefing", lang), icon=":material/description:"),
         ],
-        t("nav.plan", lang): [st.Page("app_pages/sites.py", title=t("nav.sites", lang), icon=":material/flag:")],
+        t("nav.plan", lang): [st.Page("app_pages/sites.py", title=t("nav.sites", lang), icon=":material/flag:"),
+                              st.Page("app_pages/cooperation.py", title=t("coop_page.nav", lang),
+                                      icon=":material/handshake:")],
         t("nav.operate", lang): operate,
     }
     if user.role == "admin":

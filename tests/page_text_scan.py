@@ -25,7 +25,7 @@ STREAMLIT_FIXED = re.compile(r"(?:Upload\s+|Limit\s+)?200MB per file|Drag and dr
 JSON_CELL = re.compile(r'\{"[^|\n]*')
 # names of statistics and tools, written as their authors do (like Gi*): whole phrases a Thai page may cite
 THAI_ALLOWED_PHRASES = re.compile(r"Local Moran's I|Moran's I|Mann-Kendall|Getis-Ord|ArcGIS Pro|ArcGIS Hot Spot "
-                                  r"Analysis|Sen's slope|Kendall's")
+                                  r"Analysis|Sen's slope|Kendall's|NTS Literacy")
 MISSING = ("None", "nan", "NaN", "NaT", "<NA>", "null", "undefined")
 CODES = sorted({*CATEGORY_KEYS, *CHANNEL_KEYS, *STATUSES, *AGENCIES, "is_home", "unit_id", "p_sim", "no_pattern",
                 "too_short", "occurred_date", "mwcc_office"}, key=len, reverse=True)

@@ -38,10 +38,11 @@ EN_LABELS = {"username": "Username", "password": "Password", "submit": "Sign in"
 # what each role reaches (app.py): every role the explore and plan pages and the data page; officers and admins
 # the office form and the queue; admins the admin and audit pages
 PAGES = {
-    "admin": ("overview", "hotspots", "trends", "briefing", "sites", "office", "queue", "data", "admin", "audit"),
-    "governor": ("overview", "hotspots", "trends", "briefing", "sites", "data"),
-    "district_officer": ("overview", "hotspots", "trends", "briefing", "sites", "office", "queue", "data"),
-    "planner": ("overview", "hotspots", "trends", "briefing", "sites", "data"),
+    "admin": ("overview", "hotspots", "trends", "briefing", "sites", "cooperation", "office", "queue", "data", "admin",
+              "audit"),
+    "governor": ("overview", "hotspots", "trends", "briefing", "sites", "cooperation", "data"),
+    "district_officer": ("overview", "hotspots", "trends", "briefing", "sites", "cooperation", "office", "queue", "data"),
+    "planner": ("overview", "hotspots", "trends", "briefing", "sites", "cooperation", "data"),
 }
 PUBLIC = ("", "status")           # the report form (the signed-out home page) and the status page
 HOTSPOT_METHODS = {("admin", "th"): ("gi", "lisa", "ehsa", "hdbscan", "dbscan"), ("admin", "en"): ("gi", "ehsa")}
@@ -161,8 +162,11 @@ def new_context(browser):  # noqa: F811
 
 def visible_text(page) -> str:
     """The main area, the sidebar (expanders opened) and what every dataframe draws."""
-    for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
-        summary.click()
+    closed = page.locator('[data-testid="stExpander"] details:not([open]) > summary')
+    for _ in range(50):               # one at a time: opening one changes which are closed (nested ones appear)
+        if not closed.count():
+            break
+        closed.first.click()
     parts = [page.evaluate(TEXT_JS, s) for s in ('[data-testid="stMain"]', '[data-testid="stSidebar"]', '[role="dialog"]')]
     parts += page.evaluate(GRIDS_JS, MAX_GRID_PX)
     return "\n".join(parts)

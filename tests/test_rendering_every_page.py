@@ -30,6 +30,7 @@ NOW = dt.datetime.combine(DEMO_END, dt.time(12, 0))
 # elements whose text Streamlit shows as it is (no Markdown): not checked
 LITERAL = {"text", "code", "json", "html", "dataframe", "arrow_data_frame", "table", "exception"}
 MD = MarkdownIt("commonmark")   # raw HTML passes through, as it would if a page allowed it
+COOP_TITLE = f"กิจกรรม {ALL}"   # a cooperation activity's title (the Cooperation page's map details list it)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,11 @@ def world(module_store_copy, tmp_path_factory):
     assert vq.act(con, admin, refs[1][0], "forward", 1, note=ALL, agency=next(iter(vq.AGENCIES))).ok
     assert privacy.redact(con, refs[2][0], version=1, reason=ALL, scope=admin, fields=("contact_phone",)).ok
     sites.add_note(con, "2706", "threats", ALL, "root", scope=admin)
+    from ntswatch_geo.cooperation import record
+    act = record.add(con, {"activity_type": "workshop", "start_date": "15/03/2568", "district": "2706",
+                           "facing": "Paoy Paet", "title": COOP_TITLE, "outcome": ALL, "th_officials": 3},
+                     actor="root", scope=admin, today=DEMO_END)
+    sites.add_note(con, "2706", "strengths", ALL, "root", scope=admin, activity_id=act)
     audit.record(con, "view_contact", actor="root", role="admin", client=ALL, object_type="report",
                  object_id=rid, detail={"note": ALL})
     con.close()
@@ -137,8 +143,8 @@ def app(user: str | None, query: dict | None = None) -> AppTest:
     return at.run()
 
 
-ADMIN_PAGES = ["overview", "hotspots", "trends", "briefing", "sites", "office", "queue", "data", "admin",
-               "audit", "report", "status"]
+ADMIN_PAGES = ["overview", "hotspots", "trends", "briefing", "sites", "cooperation", "office", "queue", "data",
+               "admin", "audit", "report", "status"]
 
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)
@@ -147,6 +153,21 @@ def test_every_page_shows_user_values_as_text_for_an_admin(env, page):
     check(at, shown=(LINK, PAYLOADS[1]))            # the link's values in the notice, as typed
     at.switch_page(f"app_pages/{page}.py").run()
     check(at, shown=(ALL,))                         # the admin's display name in the sidebar
+
+
+def test_a_cooperation_activitys_title_is_shown_as_text_where_the_map_pick_lists_it(env):
+    from ntswatch_geo.db import connect
+
+    con = connect(env["db"])
+    try:
+        nid = con.execute("SELECT neighbour_id FROM coop_activity_areas").fetchone()[0]
+    finally:
+        con.close()
+    at = app("root")
+    at.switch_page("app_pages/cooperation.py").run()
+    at.session_state["cp_pick"] = ("pair", "2706", nid)       # what a click on the partnership line stores
+    at.run()
+    check(at, shown=(COOP_TITLE,))
 
 
 def test_the_queue_shows_contacts_and_the_redaction_reason_as_text(env):

@@ -34,11 +34,12 @@ def activities(con, scope: Scope, date_from: dt.date | None = None, date_to: dt.
 
 
 def district_summary(con, scope: Scope, asof: dt.date, date_from: dt.date | None = None, provinces=None,
-                     districts=None, mwcc_only: bool = False) -> pd.DataFrame:
-    """One row per border district in scope (and the province/district filters): the record from date_from (None:
-    from the start) to asof; months_since_last is NULL for a district without any activity."""
+                     districts=None, mwcc_only: bool = False, types=None) -> pd.DataFrame:
+    """One row per border district in scope (and the province/district filters): the record (activities of `types`,
+    None = all) from date_from (None: from the start) to asof; months_since_last is NULL for a district without any
+    activity."""
     return run_query(con, "coop_district_summary", {
-        "asof": asof, "date_from": date_from, "provs": list(provinces or []),
+        "asof": asof, "date_from": date_from, "types": list(types) if types else None, "provs": list(provinces or []),
         "dists": list(districts or []), "mwcc_only": bool(mwcc_only), **_scope(scope)}).df()
 
 
@@ -51,8 +52,10 @@ def partnerships(con, scope: Scope, date_from: dt.date | None = None, date_to: d
         "dists": list(districts) if districts else None, **_scope(scope)}).df()
 
 
-def yearly(con, scope: Scope, districts=None) -> pd.DataFrame:
-    return run_query(con, "coop_yearly", {"dists": list(districts) if districts else None, **_scope(scope)}).df()
+def yearly(con, scope: Scope, districts=None, types=None) -> pd.DataFrame:
+    """Per district and calendar year: activities (of `types`, None = all), people each side, change agents, budget."""
+    return run_query(con, "coop_yearly", {"dists": list(districts) if districts else None,
+                                          "types": list(types) if types else None, **_scope(scope)}).df()
 
 
 def area_summary(pairs: pd.DataFrame) -> pd.DataFrame:

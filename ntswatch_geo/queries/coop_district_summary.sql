@@ -1,5 +1,5 @@
--- Per border district in scope (and the district filters): the cooperation record up to $asof within
--- [$date_from, $asof] — activities, joint activities (with a facing district), people reached on each side,
+-- Per border district in scope (and the district filters): the cooperation record (activities of $types; NULL =
+-- every type) up to $asof within [$date_from, $asof] — activities, joint activities (with a facing district), people reached on each side,
 -- change agents trained, budget, the last activity and months since it (continuity), parallel areas, and the
 -- partnership strength: Σ over joint activities of 1 + log10(1 + participants from across the border).
 with a as (
@@ -11,6 +11,7 @@ with a as (
     from coop_activities a
     where a.start_date <= $asof::date
       and ($date_from::date is null or a.start_date >= $date_from::date)
+      and ($types::varchar[] is null or list_contains($types::varchar[], a.activity_type))
       and ($scope_province::varchar is null or a.province_code = $scope_province::varchar)
       and ($scope_district::varchar is null or a.district_code = $scope_district::varchar)
 ),

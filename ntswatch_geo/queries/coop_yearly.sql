@@ -1,4 +1,5 @@
--- Activities, people reached on each side, change agents and budget per district and calendar year, in scope.
+-- Activities (of $types; NULL = all), people reached on each side, change agents and budget per district and
+-- calendar year, in scope.
 select
     a.district_code, year(a.start_date) as year,
     count(*) as activities,
@@ -9,6 +10,7 @@ select
     sum(coalesce(a.budget_thb, 0))::double as budget_thb
 from coop_activities a
 where ($dists::varchar[] is null or list_contains($dists::varchar[], a.district_code))
+  and ($types::varchar[] is null or list_contains($types::varchar[], a.activity_type))
   and ($scope_province::varchar is null or a.province_code = $scope_province::varchar)
   and ($scope_district::varchar is null or a.district_code = $scope_district::varchar)
 group by a.district_code, year(a.start_date)
