@@ -54,7 +54,7 @@ else:
         lambda: st.switch_page(pages[t("nav.explore", lang)][0], query_params=st.query_params.to_dict()),
         title=t("nav.sign_in", lang), url_path="login", visibility="hidden"))
 
-nav = st.navigation(pages)
+nav = st.navigation(pages, expanded=True)   # every page listed (an admin has more than ten)
 st.session_state["login_target"] = nav.url_path
 cookie_element()   # the session cookie into the browser (or out of it after signing out)
 if user is not None:

@@ -1,15 +1,18 @@
 """What a user waits for in Chromium at 1,000,000 reports, next to AppTest's figure for the same action.
 
     NTSWATCH_BOUNDARIES_DIR=../shared/boundaries .venv/bin/python bench/bench_browser.py [--reports 1000000]
-        [--seed 11] [--lang en|th] [--repeat 3] [--app-root DIR] [--build-only] [--rebuild] [--gl] [--trace]
+        [--seed 11] [--activities 5000] [--lang en|th] [--repeat 3] [--app-root DIR] [--build-only] [--rebuild]
+        [--gl] [--trace]
 
-1. The database: geography + N synthetic reports (synth.generate, seed 11, up to 2026-10-31), built once and
-   reused from artifacts/bench/browser_<N>_<seed>.duckdb (git-ignored; the build time is printed when built).
+1. The database: geography + N synthetic reports and A synthetic cooperation activities with the default
+   scenario's planted effect (synth.generate, seed 11, up to 2026-10-31), built once and reused from
+   artifacts/bench/browser_<N>_<seed>_a<A>.duckdb (git-ignored; the build time is printed when built).
 2. AppTest (streamlit.testing) runs every action in a fresh process (its own cold caches): the figure a
    script-level bench reports.
 3. Chromium (Debian's /usr/bin/chromium through Playwright) against `streamlit run app.py` on 127.0.0.1, a fresh
    server (cold caches), 1440x900: sign in, each page cold then warm, sidebar filter changes, Hotspots Gi* and
-   emerging hot spots on H3, month-slider steps. An action's time runs from the click (or key press) until the
+   emerging hot spots on H3, month-slider steps, the Cooperation page's effect estimate (What changes: NTS
+   literacy training, difference-in-differences with its event study). An action's time runs from the click (or key press) until the
    page is drawn, measured in the page on every animation frame (_PAINT_JS): the last script run has ended
    (stApp's script state, watched by a MutationObserver), the title and the page's concrete element (a map
    canvas, a chart, a metric) are visible, and no later frame came after a blocked gap (a map is drawn on
@@ -50,13 +53,20 @@ TIMEOUT_MS = 240_000
 LONG_FRAME_MS = 100      # a gap between animation frames this long: the page was blocked (drawing)
 SMOOTH_MS = 1000         # the paint is read once the frames have run without a long gap for this long
 NO_RUN_MS = 10_000       # an action that started no script run within this is an error, not a fast figure
-TARGETS = {"cold": 5.0, "warm": 1.0, "filter": 1.0, "hotspot": 5.0, "slider": 1.0}
+TARGETS = {"cold": 5.0, "warm": 1.0, "filter": 1.0, "hotspot": 5.0, "slider": 1.0, "estimate": 5.0}
+ACTIVITIES = 5000
+EFFECT_TYPE = "nts_literacy_training"
 
 
 # -- the database ----------------------------------------------------------------------------------------
 
-def database(n: int, seed: int, rebuild: bool = False) -> tuple[Path, Path]:
-    """artifacts/bench/browser_<n>_<seed>.duckdb and its users file, built when missing (or --rebuild)."""
+def db_path(n: int, seed: int, activities: int) -> Path:
+    return BENCH_DIR / f"browser_{n}_{seed}_a{activities}.duckdb"
+
+
+def database(n: int, seed: int, rebuild: bool = False, activities: int = ACTIVITIES) -> tuple[Path, Path]:
+    """artifacts/bench/browser_<n>_<seed>_a<activities>.duckdb and its users file, built when missing (or
+    --rebuild)."""
     from browser_support import write_users
 
     from ntswatch_geo.db import connect
@@ -65,13 +75,13 @@ def database(n: int, seed: int, rebuild: bool = False) -> tuple[Path, Path]:
     from ntswatch_geo.synth import generate
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    db = BENCH_DIR / f"browser_{n}_{seed}.duckdb"
+    db = db_path(n, seed, activities)
     done = db.with_suffix(".done")
     users = BENCH_DIR / "browser_users.toml"
     if not users.exists():
         write_users(users)
     if db.exists() and done.exists() and not rebuild:
-        print(f"database       {n:,} reports (seed {seed}) reused from {db.relative_to(ROOT)} "
+        print(f"database       {n:,} reports, {activities:,} activities (seed {seed}) reused from {db.relative_to(ROOT)} "
               f"(built in {done.read_text().strip()})")
         return db, users
     for p in (db, Path(f"{db}.wal"), done):
@@ -81,12 +91,12 @@ def database(n: int, seed: int, rebuild: bool = False) -> tuple[Path, Path]:
     con = connect(db)
     write_geography(con, build_geography(bdir, REFERENCE_DIR))
     t_geo = time.perf_counter() - t
-    generate(con, n, seed=seed, end_date=END)
+    generate(con, n, seed=seed, end_date=END, n_activities=activities)
     con.execute("CHECKPOINT")
     con.close()
     took = time.perf_counter() - t
     done.write_text(f"{took:.1f} s (geography {t_geo:.1f} s, reports {took - t_geo:.1f} s)\n")
-    print(f"database       {n:,} reports (seed {seed}) built in {took:.1f} s "
+    print(f"database       {n:,} reports, {activities:,} activities (seed {seed}) built in {took:.1f} s "
           f"(geography {t_geo:.1f} s, reports {took - t_geo:.1f} s) -> {db.relative_to(ROOT)}")
     return db, users
 
@@ -97,23 +107,27 @@ if __name__ == "__main__" and "--build-only" in sys.argv:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--activities", type=int, default=ACTIVITIES)
     a = ap.parse_args()
-    database(a.reports, a.seed, a.rebuild)
+    database(a.reports, a.seed, a.rebuild, a.activities)
     sys.exit(0)
 
 
 # -- the actions -----------------------------------------------------------------------------------------
 
-PAGES = ["overview", "hotspots", "trends", "sites", "briefing"]          # nav.<key>, app_pages/<key>.py
+PAGES = ["overview", "hotspots", "trends", "sites", "briefing", "cooperation"]   # nav.<key>, app_pages/<key>.py
+NAV = {"cooperation": "coop_page.nav"}                                   # nav labels not under nav.<key>
 READY = {   # what must be visible for a page to count as painted (besides its title)
     "overview": ['[data-testid="stMetric"]', '[data-testid="stDeckGlJsonChart"] canvas'],
     "hotspots": ['[data-testid="stDeckGlJsonChart"] canvas'],
     "trends": ['[data-testid="stPlotlyChart"] .main-svg'],
     "sites": ['[data-testid="stDataFrame"]', '[data-testid="stDeckGlJsonChart"] canvas'],
     "briefing": [],
+    "cooperation": ['[data-testid="stMetric"]', '[data-testid="stDeckGlJsonChart"] canvas',
+                    '[data-testid="stPlotlyChart"] .main-svg'],
 }
 TITLES = {"overview": "overview.title", "hotspots": "hotspots.title", "trends": "trends.title",
-          "sites": "sites.title", "briefing": "briefing.title"}
+          "sites": "sites.title", "briefing": "briefing.title", "cooperation": "coop_page.title"}
 FILTER_PAGES = ["overview", "trends", "sites", "hotspots"]
 
 
@@ -128,7 +142,8 @@ def plan() -> list[tuple[str, str, str]]:
     steps += [("hotspots: Gi* on H3", "hotspot", "unit -> H3 hexagons (Gi*)"),
               ("hotspots: EHSA on H3", "hotspot", "method -> emerging hot spots (H3)"),
               ("hotspots: month step", "slider", "month slider one step right (median of --repeat)"),
-              ("hotspots: Gi* H3 again", "warm", "method back to Gi* (computed before)")]
+              ("hotspots: Gi* H3 again", "warm", "method back to Gi* (computed before)"),
+              ("cooperation: what changes", "estimate", "What changes: NTS literacy training (DiD + event study)")]
     return steps
 
 
@@ -181,6 +196,8 @@ def apptest(db: Path, users: Path, lang: str, repeat: int, app_root: Path) -> di
         steps.append(time.perf_counter() - s)
     out["hotspots: month step"] = statistics.median(steps)
     timed("hotspots: Gi* H3 again", lambda: at.selectbox(key=f"hs_method__{lang}").set_value("gi").run())
+    at.switch_page("app_pages/cooperation.py").run()
+    timed("cooperation: what changes", lambda: at.selectbox(key=f"cp_eff_type__{lang}").set_value(EFFECT_TYPE).run())
     return out
 
 
@@ -316,7 +333,8 @@ class Driver:
         return (max(end, paint) - t0) / 1000, self.ws_bytes - bytes0
 
     def nav(self, page_key: str):
-        link = self.page.locator('[data-testid="stSidebarNav"] a', has_text=self.t(f"nav.{page_key}", self.lang))
+        link = self.page.locator('[data-testid="stSidebarNav"] a',
+                                 has_text=self.t(NAV.get(page_key, f"nav.{page_key}"), self.lang))
         return lambda: link.first.click()
 
     def toggle_mwcc(self, on: bool):
@@ -428,6 +446,11 @@ def browser_run(db: Path, users: Path, lang: str, repeat: int, app_root: Path, s
               + ", ".join(f"{r[0][0]:.2f}" for r in steps) + ")", flush=True)
         rec("hotspots: Gi* H3 again", d.choose(t("hotspots.method", lang), t("hotspots.method_gi", lang)),
             title["hotspots"], READY["hotspots"])
+        from ntswatch_geo.cooperation.taxonomy import type_label
+        d.timed(d.nav("cooperation"), title["cooperation"], READY["cooperation"])
+        rec("cooperation: what changes", d.choose(t("coop_page.effects_type", lang), type_label(EFFECT_TYPE, lang)),
+            title["cooperation"], READY["cooperation"] + [".st-key-cp_event_study .main-svg"])
+        d.check_shown(t("coop_page.effects_ratio", lang), "cooperation: what changes")
         browser.close()
     return out, gl_waits
 
@@ -473,6 +496,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reports", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--activities", type=int, default=ACTIVITIES, help="synthetic cooperation activities")
     ap.add_argument("--lang", choices=["en", "th"], default="en")
     ap.add_argument("--repeat", type=int, default=3, help="month-slider steps measured (median)")
     ap.add_argument("--app-root", type=Path, default=ROOT, help="the checkout whose app.py is served")
@@ -483,8 +507,8 @@ def main() -> None:
     ap.add_argument("--gl", action="store_true", help="how long each action waited for WebGL (a Chromium trace)")
     ap.add_argument("--apptest-json", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
-    db, users = database(a.reports, a.seed, a.rebuild) if not a.apptest_json else \
-        (BENCH_DIR / f"browser_{a.reports}_{a.seed}.duckdb", BENCH_DIR / "browser_users.toml")
+    db, users = database(a.reports, a.seed, a.rebuild, a.activities) if not a.apptest_json else \
+        (db_path(a.reports, a.seed, a.activities), BENCH_DIR / "browser_users.toml")
     app_root = a.app_root.resolve()
     if a.apptest_json:
         print("BENCH_JSON " + json.dumps(apptest(db, users, a.lang, a.repeat, app_root)))
@@ -498,7 +522,7 @@ def main() -> None:
         print("AppTest        running every action in a fresh process ...", flush=True)
         s = time.perf_counter()
         r = subprocess.run([sys.executable, __file__, "--apptest-json", "--reports", str(a.reports), "--seed",
-                            str(a.seed), "--lang", a.lang, "--repeat", str(a.repeat), "--app-root", str(app_root)],
+                            str(a.seed), "--activities", str(a.activities), "--lang", a.lang, "--repeat", str(a.repeat), "--app-root", str(app_root)],
                            capture_output=True, text=True, cwd=app_root, env={**os.environ, "PYTHONPATH": str(app_root)})
         line = next((x for x in r.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
         if line is None:

@@ -786,15 +786,20 @@ def brief(
             pdf = build_briefing(con, code, per, lang, Scope("admin"))
         finally:
             con.close()
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_bytes(pdf)
-        except OSError as exc:
-            raise InputError(f"{output}: cannot write the PDF ({exc.strerror or exc})") from None
+        _write_pdf(output, pdf)
     except InputError as exc:
         _fail(exc)
     console.print(f"[green]ok[/] {escape(str(output))}: briefing for province {code}, {escape(per.long_label(lang))} "
                   f"{escape('[' + per.key + ']')}, {lang} ({len(pdf) / 1024:.0f} KB)", highlight=False)
+
+
+def _write_pdf(output: Path, pdf: bytes) -> None:
+    """Write a PDF the command made (its folder created); InputError naming the file when it cannot."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(pdf)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write the PDF ({exc.strerror or exc})") from None
 
 
 # -- ntswatch dossier: the one-page model-site dossier PDF (ntswatch_geo.dossier) -----------------------------
@@ -843,11 +848,7 @@ def dossier_cmd(
                               filters=Filters(d_from, d_to), lang=lang)
         finally:
             con.close()
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_bytes(pdf)
-        except OSError as exc:
-            raise InputError(f"{output}: cannot write the PDF ({exc.strerror or exc})") from None
+        _write_pdf(output, pdf)
     except InputError as exc:
         _fail(exc)
     console.print(f"[green]ok[/] {escape(str(output))}: model-site dossier of {escape(district)}, preset {preset}, "

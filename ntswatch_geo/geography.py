@@ -14,7 +14,7 @@ import shapely
 
 from . import border
 from .boundaries import Boundaries, read_boundaries
-from .db import transaction
+from .db import table_exists, transaction
 from .errors import InputError
 from .sources import sha256_of, BOUNDARY_FILES
 from .taxonomy import write_taxonomy
@@ -152,21 +152,31 @@ def write_geography(con, g: Geography) -> None:
         "meta_df": pd.DataFrame(sorted(g.meta.items()), columns=["key", "value"]),
     }
 
+    v14 = table_exists(con, "border_stretches")      # schema 14: the stored border geometry
+
     def work():
-        con.execute("DELETE FROM border_stretches; DELETE FROM parallel_areas; DELETE FROM mwcc_sites; DELETE FROM border_crossings; "
+        if v14:
+            con.execute("DELETE FROM border_stretches")
+        con.execute("DELETE FROM parallel_areas; DELETE FROM mwcc_sites; DELETE FROM border_crossings; "
                     "DELETE FROM neighbour_districts; DELETE FROM districts; DELETE FROM provinces; "
                     "DELETE FROM geography_meta")
         con.execute("INSERT INTO provinces SELECT code, name_th, name_en, area_km2, ST_GeomFromWKB(wkb) FROM provinces_df ORDER BY code")
         con.execute("""INSERT INTO districts SELECT code, province_code, name_th, name_en, source_name_th, area_km2,
                        border_country, border_km_la, border_km_kh, is_border, centroid_lat, centroid_lon, geom_fixed,
                        ST_GeomFromWKB(wkb) FROM districts_df ORDER BY code""")
-        con.execute("INSERT INTO neighbour_districts (id, country, name_en, province_en, geom, centroid_lat, "
-                    "centroid_lon) SELECT id, country, name_en, province_en, ST_GeomFromWKB(wkb), centroid_lat, "
-                    "centroid_lon FROM neighbours_df ORDER BY id")
-        con.execute("INSERT INTO parallel_areas (district_code, neighbour_id, country, shared_km, geom) "
-                    "SELECT district_code, neighbour_id, country, shared_km, ST_GeomFromWKB(wkb) FROM parallel_df")
-        con.execute("INSERT INTO border_stretches (district_code, country, km, geom) "
-                    "SELECT district_code, country, km, ST_GeomFromWKB(wkb) FROM stretches_df")
+        if not v14:       # a database not yet migrated to 014 (only tests build one): the older columns
+            con.execute("INSERT INTO neighbour_districts (id, country, name_en, province_en, geom) "
+                        "SELECT id, country, name_en, province_en, ST_GeomFromWKB(wkb) FROM neighbours_df ORDER BY id")
+            con.execute("INSERT INTO parallel_areas (district_code, neighbour_id, country, shared_km) "
+                        "SELECT district_code, neighbour_id, country, shared_km FROM parallel_df")
+        else:
+            con.execute("INSERT INTO neighbour_districts (id, country, name_en, province_en, geom, centroid_lat, "
+                        "centroid_lon) SELECT id, country, name_en, province_en, ST_GeomFromWKB(wkb), centroid_lat, "
+                        "centroid_lon FROM neighbours_df ORDER BY id")
+            con.execute("INSERT INTO parallel_areas (district_code, neighbour_id, country, shared_km, geom) "
+                        "SELECT district_code, neighbour_id, country, shared_km, ST_GeomFromWKB(wkb) FROM parallel_df")
+            con.execute("INSERT INTO border_stretches (district_code, country, km, geom) "
+                        "SELECT district_code, country, km, ST_GeomFromWKB(wkb) FROM stretches_df")
         con.execute("INSERT INTO mwcc_sites SELECT district_code, border, source_url FROM mwcc_df")
         con.execute("""INSERT INTO border_crossings SELECT id, name_en, name_th, crossing_type, district_code, country,
                        lat, lon, approximate, source, ST_Point(lon, lat) FROM crossings_df""")

@@ -49,6 +49,7 @@ from ..errors import InputError
 from ..i18n import t
 from ..reports.headers import header_key, is_filled, is_totals_row
 from ..reports.normalise import clean_text, thai_digits
+from ..reports.importer import SheetResult
 from ..reports.tables import IgnoredSheet, Read, Table, is_workbook, list_names, read_table
 from ..scope import Scope
 from . import record
@@ -180,16 +181,7 @@ def _given_headers() -> dict[str, str]:
 # ------------------------------------------------------------------------------------------ results
 
 
-@dataclass(frozen=True)
-class SheetCounts:
-    """One sheet's counts (sheet None: a CSV file). rows_in = imported + quarantined + duplicates + skipped."""
-
-    sheet: str | None
-    rows_in: int
-    imported: int
-    quarantined: int
-    duplicates: int
-    skipped: int
+SheetCounts = SheetResult      # one sheet's counts, as the report import keeps them
 
 
 @dataclass
