@@ -372,7 +372,7 @@ class CoopBrief:
     activities_to_date: int
     last_activity: dt.date | None
     types: list
-    effects: list | None
+    effects: list
     effect_errors: dict
     synthetic: int = 0           # synthetic activities in view up to the end
     activities_in_view: int = 0
@@ -442,8 +442,6 @@ def cooperation_effect_lines(d: BriefingData, lang: str) -> tuple[list[str], lis
     c = d.cooperation
     if c is None or not c.types:
         return [], []
-    if c.effects is None:
-        return [t("briefcoop.effects_missing", lang)], []
     lines, caveats = [], []
     for e in c.effects:
         name = type_label(e.activity_type, lang)

@@ -82,7 +82,7 @@ class Dossier:
     to_date: dict                   # up to the end: activities, change_agents, last_activity, months_since_last
     facing: pd.DataFrame            # the parallel areas with their joint activities in the filter dates
     types: list[str]                # activity types the district has had up to the end
-    effects: list | None            # EffectEstimate per type (None: the effects module is not there)
+    effects: list                   # EffectEstimate per activity type of the district
     effect_errors: dict = field(default_factory=dict)   # type -> {"en", "th"} when estimate() refused
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)
     synthetic_reports: int = 0
@@ -378,9 +378,7 @@ def render_dossier(d: Dossier, lang: str, generated_at: dt.datetime | None = Non
     method = [*d.method_text[lang], t("dossier.method_coop", lang, end=fmt_date(end, lang))]
     limit = bottom - (_height(pdf, method, METHOD_SIZE, METHOD_H) + 9)
     pdf.heading(t("dossier.effects", lang), size=10, gap=1.5)
-    if d.effects is None:
-        pdf.line(t("dossier.effects_missing", lang), size=7.5, colour=MUTED, h=3.6)
-    elif not d.types:
+    if not d.types:
         pdf.line(t("dossier.effects_none", lang, end=fmt_date(end, lang)), size=7.5, colour=MUTED, h=3.6)
     else:
         erows, elines, caveats = effect_rows(d, lang)

@@ -38,7 +38,7 @@ from ..reports.normalise import Problem, check_date_range, clean_text, parse_dat
 from ..reports.places import Issue, PlaceIndex, fold, resolve
 from ..scope import Scope
 from ..thai import ascii_digits
-from .taxonomy import (ACTIVITY_TYPE_BY_KEY, ACTIVITY_TYPE_KEYS, ACTIVITY_TYPE_WORDS, ACTIVITY_TYPES,
+from .taxonomy import (ACTIVITY_TYPE_KEYS, ACTIVITY_TYPE_WORDS, ACTIVITY_TYPES,
                        MAX_BUDGET_THB, MAX_DAYS, MAX_PARTICIPANTS, MAX_TEXT, PARTICIPANT_COLUMNS, SIDE_COUNTRY,
                        participant_label)
 
@@ -413,10 +413,6 @@ def add(con, raw: dict, *, actor: str, scope: Scope | None = None, today: dt.dat
         return new_id
 
     return transaction(con, work)
-
-
-def known_type(key: str) -> bool:
-    return key in ACTIVITY_TYPE_BY_KEY
 
 
 __all__ = ["Checked", "FIELDS", "STORED", "ACTIVITY_TYPE_KEYS", "check", "store", "add", "content_key",

@@ -2,7 +2,7 @@
 -- ends (a point inside each district) and the joint activities of the pair in [$date_from, $date_to]: how many,
 -- people from each side, the last one. Pairs without activities are kept (0), so the map shows where none is.
 with a as (
-    select a.id, a.start_date,
+    select a.id, a.district_code, a.start_date,
            (a.th_officials + a.th_leaders + a.th_citizens + a.th_youth) as people_th,
            (a.la_officials + a.la_leaders + a.la_citizens + a.la_youth
             + a.kh_officials + a.kh_leaders + a.kh_citizens + a.kh_youth) as people_across
@@ -15,13 +15,12 @@ with a as (
 ),
 
 per_pair as (
-    select x.neighbour_id, ac.district_code,
+    select x.neighbour_id, a.district_code,
            count(*) as activities, sum(a.people_th) as people_th, sum(a.people_across) as people_across,
            max(a.start_date) as last_activity
     from a
     join coop_activity_areas x on x.activity_id = a.id
-    join coop_activities ac on ac.id = a.id
-    group by x.neighbour_id, ac.district_code
+    group by x.neighbour_id, a.district_code
 )
 
 select
